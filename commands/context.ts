@@ -1,0 +1,165 @@
+import type { ChalkInstance as Chalk } from 'chalk';
+import type { ConfigOverride, LoadedConfig, Pool } from '../src/index.js';
+import { type CliIo, Output } from './io.js';
+import { type Library, loadLibrary } from './library.js';
+import { FORMATS, type Format, Renderer } from './render/renderer.js';
+import { detectTerminal, type Terminal } from './terminal.js';
+
+/** The global options of DESIGN.md §7, as commander hands them to every subcommand. */
+export interface GlobalOptions {
+  config?: string;
+  database?: string;
+  format?: string;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+  color?: boolean;
+  wait?: string;
+  metricsFile?: string;
+}
+
+/**
+ * What every subcommand shares: global options -> config -> pool, the
+ * output streams, the renderer, and cleanup that runs whatever happened.
+ */
+export class CommandContext {
+  readonly out: Output;
+  readonly err: Output;
+  readonly terminal: Terminal;
+  private loadedConfig: Promise<LoadedConfig> | undefined;
+  private readonly cleanups: Array<() => Promise<void>> = [];
+  private chalkInstance: Chalk | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    readonly globals: GlobalOptions,
+    readonly format: Format,
+  ) {
+    this.out = new Output(io.stdout);
+    this.err = new Output(io.stderr);
+    this.terminal = detectTerminal(io, { color: globals.color, quiet: globals.quiet });
+  }
+
+  /** Checks the global options that commander cannot: the output format and its aliases. */
+  static async create(io: CliIo, globals: GlobalOptions): Promise<CommandContext> {
+    return new CommandContext(io, globals, await resolveFormat(globals));
+  }
+
+  library(): Promise<Library> {
+    return loadLibrary();
+  }
+
+  /** A message for the operator on stderr (not shown with --quiet). */
+  info(message: string): void {
+    if (!this.globals.quiet) this.err.writeNow(`${message}\n`);
+  }
+
+  warn(message: string): void {
+    this.err.writeNow(`${this.paint('yellow', 'warning:')} ${message}\n`);
+  }
+
+  /** Detail shown only with --verbose. */
+  debug(message: string): void {
+    if (this.globals.verbose) this.err.writeNow(`${message}\n`);
+  }
+
+  async renderer(): Promise<Renderer> {
+    const chalk = await this.chalk();
+    return new Renderer(this.format, this.out, (message) => this.info(message), chalk, this.terminal.columns);
+  }
+
+  /** The effective configuration (flags > environment > file > defaults), loaded once. */
+  config(): Promise<LoadedConfig> {
+    this.loadedConfig ??= this.loadConfig();
+    return this.loadedConfig;
+  }
+
+  /** Opens the pool from the config; it is closed when the command ends, whatever happens. */
+  async openPool(options: { readOnly: boolean }): Promise<Pool> {
+    const { config } = await this.config();
+    const { Pool } = await this.library();
+    const pool = await Pool.open({ config, readOnly: options.readOnly, signal: this.io.signal });
+    this.onCleanup(() => pool.close());
+    return pool;
+  }
+
+  onCleanup(cleanup: () => Promise<void>): void {
+    this.cleanups.unshift(cleanup);
+  }
+
+  /**
+   * Consent for a destructive action: `--yes`, or an answer on the terminal.
+   * Nobody to ask and no `--yes` is a usage error (exit 64).
+   */
+  async confirm(question: string, yes: boolean | undefined): Promise<void> {
+    if (yes) return;
+    const { UsageError, InterruptedError } = await this.library();
+    if (!this.terminal.canPrompt || !this.io.confirm) {
+      throw new UsageError(`${question.replace(/\?$/, '')}: refusing without --yes when not interactive`, {
+        hint: 'add --yes to confirm',
+      });
+    }
+    if (!(await this.io.confirm(`${question} [y/N] `)))
+      throw new InterruptedError('cancelled; nothing was changed');
+  }
+
+  /** Runs cleanups in reverse order of registration; the first error wins but every cleanup runs. */
+  async finish(): Promise<void> {
+    let first: unknown;
+    for (const cleanup of this.cleanups.splice(0)) {
+      try {
+        await cleanup();
+      } catch (error) {
+        first ??= error;
+      }
+    }
+    if (first !== undefined) throw first;
+  }
+
+  async chalk(): Promise<Chalk | undefined> {
+    if (!this.terminal.color) return undefined;
+    if (!this.chalkInstance) {
+      const { Chalk } = await import('chalk');
+      this.chalkInstance = new Chalk({ level: 1 });
+    }
+    return this.chalkInstance;
+  }
+
+  private paint(color: 'yellow' | 'red', text: string): string {
+    return this.chalkInstance ? this.chalkInstance[color](text) : text;
+  }
+
+  private async loadConfig(): Promise<LoadedConfig> {
+    const lib = await this.library();
+    const overrides: ConfigOverride[] = [];
+    if (this.globals.database !== undefined) {
+      overrides.push({ key: 'database_path', value: this.globals.database, flag: 'database' });
+    }
+    if (this.globals.wait !== undefined) {
+      overrides.push({
+        key: 'pool.lock_wait_ms',
+        value: lib.parseDuration(this.globals.wait, '--wait'),
+        flag: 'wait',
+      });
+    }
+    if (this.globals.metricsFile !== undefined) {
+      overrides.push({
+        key: 'observability.metrics_file',
+        value: this.globals.metricsFile,
+        flag: 'metrics-file',
+      });
+    }
+    return lib.loadConfig({ cwd: this.io.cwd, env: this.io.env, configPath: this.globals.config, overrides });
+  }
+}
+
+async function resolveFormat(globals: GlobalOptions): Promise<Format> {
+  if (globals.json && globals.format !== undefined && globals.format !== 'json') {
+    const { UsageError } = await loadLibrary();
+    throw new UsageError(`--json conflicts with --format ${globals.format}; give one of them`);
+  }
+  if (globals.json) return 'json';
+  return (globals.format as Format | undefined) ?? 'table';
+}
+
+export { FORMATS };

@@ -1,0 +1,122 @@
+import { Command, CommanderError, Option } from 'commander';
+import { TOOL_VERSION } from '../src/package-info.js';
+import type { CliScope } from './action.js';
+import { makeConfigCommand } from './config.js';
+import { type CliIo, OutputClosed } from './io.js';
+import { makeQueryCommand } from './query/index.js';
+import { FORMATS } from './render/renderer.js';
+import { reportError } from './report-error.js';
+
+const EXAMPLES = `
+Examples:
+  $ tradedb init                          write tradedb.toml, create folders, migrate up
+  $ tradedb query order 7c1e...           one order and its fills
+  $ tradedb query sql "SELECT count(*) FROM trades" --json
+  $ tradedb backup --keep 7 --wait 2m     nightly backup from cron
+  $ tradedb config                        effective config and where each value came from
+
+Exit codes: 0 ok, 64 usage, 65 data, 66 not found, 70 internal, 73 exists,
+74 I/O, 75 retry later (locked, timeout), 78 config, 130/143 interrupted.`;
+
+/** Builds the commander program; every subcommand is registered here and only here. */
+export function buildProgram(scope: CliScope): Command {
+  const program = new Command('tradedb')
+    .description('Database layer and operator tool for a DuckDB trading database')
+    .version(TOOL_VERSION, '-V, --version', 'print the version')
+    .option('-c, --config <path>', 'config file (default: search for tradedb.toml upward)')
+    .option('--database <path>', 'database file (overrides database_path)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS))
+    .option('--json', 'same as --format json')
+    .option('-q, --quiet', 'only results and errors')
+    .option('-v, --verbose', 'more detail on stderr, stacks for internal errors')
+    .option('--no-color', 'no colour (also NO_COLOR, TERM=dumb)')
+    .option('--wait <duration>', "wait this long for another process's lock (30s, 2m)")
+    .option('--metrics-file <path>', 'write Prometheus metrics here when the command ends')
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true);
+
+  program.addCommand(makeConfigCommand(scope));
+  program.addCommand(makeQueryCommand(scope));
+
+  configureAll(program, scope.io);
+  return program;
+}
+
+/** Output goes to the injected streams and errors become exceptions, on every subcommand. */
+function configureAll(command: Command, io: CliIo): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (text) => void io.stdout.write(text),
+    writeErr: (text) => void io.stderr.write(text),
+    outputError: (text, write) => write(text.startsWith('error: ') ? text : `error: ${text}`),
+  });
+  for (const sub of command.commands) configureAll(sub, io);
+}
+
+/**
+ * Runs the CLI in this process and returns its exit code; it never exits the
+ * process, so tests call it directly.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const scope: CliScope = {
+    io,
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  const program = buildProgram(scope);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return exitCodeFor(error, io, argv);
+  }
+}
+
+/** The one place where errors become exit codes (DESIGN.md §4). */
+async function exitCodeFor(error: unknown, io: CliIo, argv: readonly string[]): Promise<number> {
+  if (error instanceof CommanderError) {
+    // Help and version end with exitCode 0; everything else commander rejects is a usage error.
+    return error.exitCode === 0 ? 0 : 64;
+  }
+  if (error instanceof OutputClosed) return 0;
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const json = argv.includes('--json') || argv.some((arg, i) => arg === '--format' && argv[i + 1] === 'json');
+  const code = await reportError(error, io, { verbose, json });
+  if (code === 130 && io.signal?.aborted && String(io.signal.reason).includes('SIGTERM')) return 143;
+  return code;
+}
+
+/** The process entry point used by bin/tradedb.cjs: signals, exit code, and nothing else. */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGTERM' ? 143 : 130);
+    controller.abort(`interrupted by ${signal}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    confirm: askOnTerminal,
+  });
+  const interrupted = controller.signal.aborted;
+  const signalled = String(controller.signal.reason ?? '').includes('SIGTERM') ? 143 : 130;
+  process.exit(interrupted && code !== 64 ? signalled : code);
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The typed error hierarchy. Every error the library throws on purpose is a
+ * {@link TradeDbError}: a stable string `code`, whether retrying may help, an
+ * HTTP-style `status` for services, a sysexits-style `exitCode` for the CLI,
+ * an optional operator `hint`, and the original `cause`.
+ */
+
+export type ErrorCode =
+  | 'CONNECTION_TIMEOUT'
+  | 'QUERY_TIMEOUT'
+  | 'WRITE_CONFLICT'
+  | 'DISK_FULL'
+  | 'MIGRATION_FAILED'
+  | 'PARTITION_NOT_FOUND'
+  | 'VALIDATION'
+  | 'USAGE'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'DATABASE_LOCKED'
+  | 'CONFIG'
+  | 'INTEGRITY'
+  | 'IO'
+  | 'INTERRUPTED'
+  | 'INTERNAL';
+
+interface Traits {
+  retryable: boolean;
+  status: number;
+  exitCode: number;
+}
+
+/** One row per code: the CLI's exit code table of DESIGN.md §4 lives here. */
+const TRAITS: Record<ErrorCode, Traits> = {
+  CONNECTION_TIMEOUT: { retryable: true, status: 503, exitCode: 75 },
+  QUERY_TIMEOUT: { retryable: true, status: 504, exitCode: 75 },
+  WRITE_CONFLICT: { retryable: true, status: 409, exitCode: 75 },
+  DATABASE_LOCKED: { retryable: true, status: 423, exitCode: 75 },
+  DISK_FULL: { retryable: false, status: 507, exitCode: 74 },
+  IO: { retryable: false, status: 500, exitCode: 74 },
+  MIGRATION_FAILED: { retryable: false, status: 500, exitCode: 65 },
+  VALIDATION: { retryable: false, status: 400, exitCode: 65 },
+  INTEGRITY: { retryable: false, status: 422, exitCode: 65 },
+  USAGE: { retryable: false, status: 400, exitCode: 64 },
+  NOT_FOUND: { retryable: false, status: 404, exitCode: 66 },
+  PARTITION_NOT_FOUND: { retryable: false, status: 404, exitCode: 66 },
+  ALREADY_EXISTS: { retryable: false, status: 409, exitCode: 73 },
+  CONFIG: { retryable: false, status: 500, exitCode: 78 },
+  INTERRUPTED: { retryable: false, status: 499, exitCode: 130 },
+  INTERNAL: { retryable: false, status: 500, exitCode: 70 },
+};
+
+export interface ErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class TradeDbError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly status: number;
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    const traits = TRAITS[code];
+    this.retryable = traits.retryable;
+    this.status = traits.status;
+    this.exitCode = traits.exitCode;
+    this.hint = options.hint;
+  }
+
+  /** The machine-readable form printed by the CLI with `--format json`. */
+  toJSON(): { code: ErrorCode; message: string; hint?: string; retryable: boolean } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint ? { hint: this.hint } : {}),
+      retryable: this.retryable,
+    };
+  }
+}
+
+export class ConnectionTimeoutError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('CONNECTION_TIMEOUT', message, options);
+  }
+}
+export class QueryTimeoutError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('QUERY_TIMEOUT', message, options);
+  }
+}
+export class WriteConflictError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('WRITE_CONFLICT', message, options);
+  }
+}
+export class DiskFullError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('DISK_FULL', message, options);
+  }
+}
+export class MigrationFailedError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('MIGRATION_FAILED', message, options);
+  }
+}
+export class PartitionNotFoundError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('PARTITION_NOT_FOUND', message, options);
+  }
+}
+/** Bad data or SQL from the caller (exit 65). */
+export class ValidationError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('VALIDATION', message, options);
+  }
+}
+/** A bad argument or flag combination on the command line (exit 64). */
+export class UsageError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('USAGE', message, options);
+  }
+}
+export class NotFoundError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('NOT_FOUND', message, options);
+  }
+}
+/** The output already exists and overwriting it was not asked for (exit 73). */
+export class AlreadyExistsError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ALREADY_EXISTS', message, options);
+  }
+}
+export class DatabaseLockedError extends TradeDbError {
+  /** The process holding the lock, when DuckDB named it. */
+  readonly pid: number | undefined;
+  constructor(message: string, pid: number | undefined, options?: ErrorOptions) {
+    super('DATABASE_LOCKED', message, options);
+    this.pid = pid;
+  }
+}
+export class ConfigError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('CONFIG', message, options);
+  }
+}
+/** A checksum, manifest or drift mismatch, or a corrupt backup (exit 65). */
+export class IntegrityError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('INTEGRITY', message, options);
+  }
+}
+export class IoError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('IO', message, options);
+  }
+}
+/** Work stopped because the caller asked (a signal, an abort). */
+export class InterruptedError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('INTERRUPTED', message, options);
+  }
+}
+export class InternalError extends TradeDbError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('INTERNAL', message, options);
+  }
+}
+
+export function isTradeDbError(value: unknown): value is TradeDbError {
+  return value instanceof TradeDbError;
+}

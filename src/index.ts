@@ -1,0 +1,40 @@
+/**
+ * tradedb: the public API. Services import from here; the CLI in commands/
+ * uses nothing else.
+ */
+
+export {
+  type ConfigOverride,
+  configValue,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+} from './config/load.js';
+export {
+  BACKUP_METHODS,
+  type BackupMethod,
+  ENV_ALIASES,
+  EXPORT_COMPRESSIONS,
+  type ExportCompression,
+  envVarFor,
+  KEY_SPECS,
+  type KeySpec,
+  type TradeDbConfig,
+} from './config/schema.js';
+export type { ConfigSource, ConfigValue } from './config/validate.js';
+export * from './errors.js';
+export {
+  type JobOutcome,
+  NOOP_OBSERVER,
+  type Observer,
+  type Role,
+  type StatementInfo,
+  type StatementOutcome,
+} from './observability/observer.js';
+export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
+export { classifyDuckDbError } from './pool/classify.js';
+export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
+export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
+export { type BindValue, isoToMicros, microsToIso, type PlainValue, type Row } from './pool/values.js';
+export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
+export { parseDuration } from './util/duration.js';

@@ -1,0 +1,70 @@
+import {
+  DatabaseLockedError,
+  DiskFullError,
+  IoError,
+  NotFoundError,
+  TradeDbError,
+  ValidationError,
+  WriteConflictError,
+} from '../errors.js';
+
+/**
+ * DuckDB errors carry no code, only a message that starts with the error
+ * type ("Binder Error: ..."). This turns them into typed errors. Interrupts
+ * are not handled here: only the caller knows whether a timeout or an abort
+ * asked for them.
+ */
+export function classifyDuckDbError(error: unknown, context: { databasePath?: string } = {}): TradeDbError {
+  if (error instanceof TradeDbError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const where = context.databasePath ? ` (${context.databasePath})` : '';
+
+  const lock = /Could not set lock on file "([^"]*)"[\s\S]*?PID (\d+)/.exec(message);
+  if (lock || message.includes('Could not set lock on file')) {
+    const pid = lock ? Number(lock[2]) : undefined;
+    const path = lock?.[1] ?? context.databasePath ?? 'the database';
+    return new DatabaseLockedError(
+      `database ${path} is locked by another process${pid === undefined ? '' : ` (PID ${pid})`}`,
+      pid,
+      { cause: error, hint: 'wait for that process to finish, or retry with --wait 30s' },
+    );
+  }
+  if (/No space left on device|disk is full|Could not write file.*space/i.test(message)) {
+    return new DiskFullError(`disk full${where}: ${firstLine(message)}`, { cause: error });
+  }
+  if (/TransactionContext Error|Failed to commit|Conflict on/.test(message)) {
+    return new WriteConflictError(`write conflict: ${firstLine(message)}`, { cause: error });
+  }
+  if (
+    /database does not exist|Cannot open database .* in read-only mode: database does not exist/.test(message)
+  ) {
+    return new NotFoundError(`no database at ${context.databasePath ?? 'that path'}`, {
+      cause: error,
+      hint: 'run `tradedb init` or `tradedb migrate up` to create it',
+    });
+  }
+  if (
+    /^(Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented|Dependency) Error/.test(
+      message,
+    )
+  ) {
+    return new ValidationError(firstLines(message), { cause: error });
+  }
+  if (/^IO Error/.test(message)) {
+    return new IoError(firstLine(message), { cause: error });
+  }
+  return new TradeDbError('INTERNAL', firstLines(message), { cause: error });
+}
+
+export function isInterrupt(error: unknown): boolean {
+  return error instanceof Error && /INTERRUPT Error|Interrupted!/.test(error.message);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0] ?? message;
+}
+
+/** DuckDB's parser errors point at the offending spot on the following lines: keep them. */
+function firstLines(message: string): string {
+  return message.trimEnd();
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DatabaseLockedError, InterruptedError, IoError, NotFoundError, ValidationError } from '../errors.js';
+import { classifyDuckDbError } from './classify.js';
+
+/**
+ * DuckDB must see one instance per file per process: two instances of one
+ * file do not see each other's writes, and closing one drops the other's OS
+ * lock. This cache hands out that one instance, counted by reference.
+ */
+interface Entry {
+  instance: DuckDBInstance;
+  readOnly: boolean;
+  refs: number;
+}
+
+const entries = new Map<string, Entry>();
+const opening = new Map<string, Promise<Entry>>();
+
+export interface OpenInstanceOptions {
+  databasePath: string;
+  readOnly: boolean;
+  /** DuckDB settings given at creation (threads, memory_limit, ...). */
+  settings: Record<string, string>;
+  /** How long to wait for another process's lock; 0 = fail at once. */
+  lockWaitMs: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface InstanceLease {
+  instance: DuckDBInstance;
+  key: string;
+  release(): void;
+}
+
+export function isInMemory(databasePath: string): boolean {
+  return databasePath === ':memory:' || databasePath === '';
+}
+
+/** The key for a file: its real path, so that two spellings of one file share an instance. */
+function cacheKey(databasePath: string): string {
+  const absolute = path.resolve(databasePath);
+  try {
+    return fs.realpathSync(absolute);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(absolute)), path.basename(absolute));
+    } catch {
+      return absolute;
+    }
+  }
+}
+
+export async function openInstance(options: OpenInstanceOptions): Promise<InstanceLease> {
+  if (isInMemory(options.databasePath)) {
+    // Every in-memory open is its own database: nothing to share, nothing to lock.
+    const instance = await DuckDBInstance.create(':memory:', options.settings);
+    return { instance, key: ':memory:', release: () => instance.closeSync() };
+  }
+  const key = cacheKey(options.databasePath);
+  let entry = entries.get(key);
+  if (!entry) {
+    let pending = opening.get(key);
+    if (!pending) {
+      pending = createWithLockWait(key, options).finally(() => opening.delete(key));
+      opening.set(key, pending);
+    }
+    entry = await pending;
+    if (!entries.has(key)) entries.set(key, entry);
+  }
+  if (entry.readOnly && !options.readOnly) {
+    throw new ValidationError(
+      `database ${key} is already open read-only in this process; close that pool before opening it read-write`,
+    );
+  }
+  // A read-write instance also serves read-only pools of this process: a second instance is not allowed.
+  entry.refs += 1;
+  const held = entry;
+  let released = false;
+  return {
+    instance: held.instance,
+    key,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.refs -= 1;
+      if (held.refs === 0) {
+        entries.delete(key);
+        held.instance.closeSync();
+      }
+    },
+  };
+}
+
+async function createWithLockWait(file: string, options: OpenInstanceOptions): Promise<Entry> {
+  if (options.readOnly && !fs.existsSync(file)) {
+    throw new NotFoundError(`no database at ${file}`, {
+      hint: 'run `tradedb init` or `tradedb migrate up` to create it, or check --database',
+    });
+  }
+  if (!options.readOnly) {
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+    } catch (error) {
+      throw new IoError(`cannot create the folder for ${file}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  const deadline = Date.now() + options.lockWaitMs;
+  let delayMs = 25;
+  for (;;) {
+    try {
+      const instance = await DuckDBInstance.create(file, {
+        ...options.settings,
+        access_mode: options.readOnly ? 'READ_ONLY' : 'READ_WRITE',
+      });
+      return { instance, readOnly: options.readOnly, refs: 0 };
+    } catch (error) {
+      const typed = classifyDuckDbError(error, { databasePath: file });
+      if (!(typed instanceof DatabaseLockedError)) throw typed;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        if (options.lockWaitMs > 0) {
+          throw new DatabaseLockedError(
+            `${typed.message}; still locked after waiting ${options.lockWaitMs} ms`,
+            typed.pid,
+            { cause: error, hint: 'retry later, or wait longer with --wait' },
+          );
+        }
+        throw typed;
+      }
+      await sleep(Math.min(delayMs, remaining), options.signal);
+      delayMs = Math.min(delayMs * 2, 1000);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted)
+      return reject(new InterruptedError('interrupted while waiting for the database lock'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new InterruptedError('interrupted while waiting for the database lock'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

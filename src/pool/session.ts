@@ -1,0 +1,267 @@
+import type {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBPreparedStatement,
+  DuckDBResultReader,
+  DuckDBValue,
+} from '@duckdb/node-api';
+import { InterruptedError, QueryTimeoutError, type TradeDbError } from '../errors.js';
+import { type Observer, operationOf, type Role } from '../observability/observer.js';
+import { classifyDuckDbError, isInterrupt } from './classify.js';
+import { type BindValue, type Row, toBindables, toPlain } from './values.js';
+
+export type Params = readonly BindValue[] | Readonly<Record<string, BindValue>>;
+
+export interface Column {
+  name: string;
+  /** DuckDB's type name: `DECIMAL(18,8)`, `TIMESTAMP WITH TIME ZONE`, `UUID`, ... */
+  type: string;
+}
+
+export interface ResultSet {
+  columns: Column[];
+  rows: Row[];
+}
+
+export interface StatementOptions {
+  /** The table the statement is about, for metrics and spans. */
+  table?: string;
+}
+
+export interface SessionContext {
+  databasePath: string;
+  queryTimeoutMs: number;
+  observer: Observer;
+  /** Set when the pool was asked to stop everything (a signal). */
+  abortReason: () => string | undefined;
+}
+
+const PREPARED_CACHE_SIZE = 64;
+
+/**
+ * One DuckDB connection, lent out by the pool for one operation at a time.
+ * Every statement gets the query timeout (via `interrupt()`), is classified
+ * into typed errors, and is reported to the observer.
+ */
+export class Session {
+  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+  private readonly appenders = new Set<DuckDBAppender>();
+  private timedOut = false;
+  private running = 0;
+
+  constructor(
+    /** The raw connection, for what the wrapper does not cover (appenders with data chunks). */
+    readonly connection: DuckDBConnection,
+    readonly role: Role,
+    private readonly context: SessionContext,
+  ) {}
+
+  /** Runs a statement (or, without parameters, a script of several) and returns the rows changed. */
+  async run(sql: string, params?: Params, options?: StatementOptions): Promise<number> {
+    return this.execute(sql, options, async () => {
+      const result =
+        params === undefined
+          ? await this.connection.run(sql)
+          : await this.preparedFor(sql).then((statement) => {
+              statement.bind(toBindables(params)!);
+              return statement.run();
+            });
+      return { value: result.rowsChanged, rows: result.rowsChanged };
+    });
+  }
+
+  /** Runs a query and returns every row as plain, exact values. */
+  async all<T extends Row = Row>(sql: string, params?: Params, options?: StatementOptions): Promise<T[]> {
+    return (await this.query(sql, params, options)).rows as T[];
+  }
+
+  /** The first row, or undefined. */
+  async one<T extends Row = Row>(
+    sql: string,
+    params?: Params,
+    options?: StatementOptions,
+  ): Promise<T | undefined> {
+    return (await this.all<T>(sql, params, options))[0];
+  }
+
+  /** Rows and column descriptions. */
+  async query(sql: string, params?: Params, options?: StatementOptions): Promise<ResultSet> {
+    return this.execute(sql, options, async () => {
+      const reader = await this.read(sql, params);
+      const result = readerToResultSet(reader);
+      return { value: result, rows: result.rows.length };
+    });
+  }
+
+  /**
+   * Streams a query's rows in batches of about 2048, so a large result is
+   * never held whole. The timeout counts only time spent waiting on DuckDB,
+   * not time the consumer spends writing the rows out.
+   */
+  async *stream(sql: string, params?: Params, options?: StatementOptions): AsyncGenerator<ResultSet> {
+    const end = this.begin(sql, options);
+    let rows = 0;
+    let budgetMs = this.context.queryTimeoutMs;
+    try {
+      const result = await this.timed(budgetMs, () =>
+        this.connection.stream(sql, toBindables(params) as DuckDBValue[] | undefined),
+      );
+      const names = result.deduplicatedColumnNames();
+      const columns = names.map((name, index) => ({ name, type: result.columnType(index).toString() }));
+      for (;;) {
+        const started = performance.now();
+        const chunk = await this.timed(budgetMs, () => result.fetchChunk());
+        if (budgetMs > 0) budgetMs = Math.max(1, budgetMs - (performance.now() - started));
+        if (!chunk || chunk.rowCount === 0) break;
+        const batch = chunk.getRows().map((values) => toRow(names, values));
+        rows += batch.length;
+        yield { columns, rows: batch };
+      }
+      end.ok(rows);
+    } catch (error) {
+      throw end.fail(error);
+    }
+  }
+
+  /** An appender on `table`; closed with the session if the caller does not. */
+  async appender(table: string): Promise<DuckDBAppender> {
+    const appender = await this.connection.createAppender(table);
+    this.appenders.add(appender);
+    return appender;
+  }
+
+  closeAppender(appender: DuckDBAppender): void {
+    if (!this.appenders.delete(appender)) return;
+    appender.closeSync();
+  }
+
+  /** Measures, times out, classifies and reports work done outside run/all (e.g. appender flushes). */
+  async execute<T>(
+    sql: string,
+    options: StatementOptions | undefined,
+    work: () => Promise<{ value: T; rows: number }>,
+  ): Promise<T> {
+    const end = this.begin(sql, options);
+    try {
+      const { value, rows } = await this.timed(this.context.queryTimeoutMs, work);
+      end.ok(rows);
+      return value;
+    } catch (error) {
+      throw end.fail(error);
+    }
+  }
+
+  /** Stops the running statement, if any. */
+  interrupt(): void {
+    if (this.running > 0) this.connection.interrupt();
+  }
+
+  /** Releases prepared statements and appenders, then the connection itself. */
+  close(): void {
+    for (const appender of this.appenders) {
+      try {
+        appender.closeSync();
+      } catch {
+        // An appender poisoned by a failed flush cannot be closed cleanly; the connection close frees it.
+      }
+    }
+    this.appenders.clear();
+    for (const statement of this.prepared.values()) statement.destroySync();
+    this.prepared.clear();
+    this.connection.closeSync();
+  }
+
+  private async read(sql: string, params: Params | undefined): Promise<DuckDBResultReader> {
+    if (params === undefined) return this.connection.runAndReadAll(sql);
+    const statement = await this.preparedFor(sql);
+    statement.bind(toBindables(params)!);
+    return statement.runAndReadAll();
+  }
+
+  /** Prepared statements are cached per connection: point lookups skip the parse. */
+  private async preparedFor(sql: string): Promise<DuckDBPreparedStatement> {
+    const cached = this.prepared.get(sql);
+    if (cached) {
+      // Keep the map in least-recently-used order.
+      this.prepared.delete(sql);
+      this.prepared.set(sql, cached);
+      return cached;
+    }
+    const statement = await this.connection.prepare(sql);
+    this.prepared.set(sql, statement);
+    if (this.prepared.size > PREPARED_CACHE_SIZE) {
+      const [oldest, evicted] = this.prepared.entries().next().value as [string, DuckDBPreparedStatement];
+      this.prepared.delete(oldest);
+      evicted.destroySync();
+    }
+    return statement;
+  }
+
+  private begin(sql: string, options: StatementOptions | undefined) {
+    const started = performance.now();
+    const report = this.context.observer.startStatement({
+      sql,
+      role: this.role,
+      operation: operationOf(sql),
+      table: options?.table,
+    });
+    return {
+      ok: (rows: number) => report({ durationMs: performance.now() - started, rows }),
+      fail: (error: unknown): TradeDbError => {
+        const typed = this.classify(error, sql);
+        report({ durationMs: performance.now() - started, rows: 0, error: typed });
+        return typed;
+      },
+    };
+  }
+
+  private async timed<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> {
+    this.timedOut = false;
+    this.running += 1;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            this.timedOut = true;
+            this.connection.interrupt();
+          }, timeoutMs)
+        : undefined;
+    try {
+      return await work();
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.running -= 1;
+    }
+  }
+
+  private classify(error: unknown, sql: string): TradeDbError {
+    if (isInterrupt(error)) {
+      const reason = this.context.abortReason();
+      if (reason !== undefined && !this.timedOut) return new InterruptedError(reason, { cause: error });
+      return new QueryTimeoutError(
+        `statement interrupted after the query timeout of ${this.context.queryTimeoutMs} ms: ${abbreviate(sql)}`,
+        {
+          cause: error,
+          hint: 'narrow the query, or raise pool.query_timeout_ms (TRADEDB_POOL_QUERY_TIMEOUT_MS)',
+        },
+      );
+    }
+    return classifyDuckDbError(error, { databasePath: this.context.databasePath });
+  }
+}
+
+function readerToResultSet(reader: DuckDBResultReader): ResultSet {
+  const names = reader.deduplicatedColumnNames();
+  const columns = names.map((name, index) => ({ name, type: reader.columnType(index).toString() }));
+  return { columns, rows: reader.getRows().map((values) => toRow(names, values)) };
+}
+
+function toRow(names: readonly string[], values: readonly DuckDBValue[]): Row {
+  const row: Row = {};
+  for (let index = 0; index < names.length; index++) row[names[index]!] = toPlain(values[index]!);
+  return row;
+}
+
+function abbreviate(sql: string): string {
+  const flat = sql.replace(/\s+/g, ' ').trim();
+  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}

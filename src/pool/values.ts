@@ -1,0 +1,122 @@
+import {
+  DuckDBArrayValue,
+  DuckDBDecimalValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+  type DuckDBValue,
+  timestampTZValue,
+} from '@duckdb/node-api';
+
+/**
+ * A value as the library hands it out: exact and JSON-friendly. DECIMAL is a
+ * string at the column's full scale ("12.50000000"), timestamps are ISO-8601
+ * UTC strings with microseconds ("2026-11-27T08:00:00.123456Z"), UUIDs are
+ * strings, BIGINT is a bigint, smaller integers and doubles are numbers.
+ */
+export type PlainValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | PlainValue[]
+  | { [key: string]: PlainValue };
+
+export type Row = Record<string, PlainValue>;
+
+/** What may be bound as a parameter: plain values, a Date, or a DuckDB value. */
+export type BindValue = string | number | bigint | boolean | null | Date | DuckDBValue;
+
+const MICROS_PER_SECOND = 1_000_000n;
+
+/**
+ * Formats microseconds since the epoch as ISO-8601 UTC with six fractional
+ * digits. Built from the micros, not from the library's string form, which
+ * follows the process's TZ.
+ */
+export function microsToIso(micros: bigint): string {
+  let seconds = micros / MICROS_PER_SECOND;
+  let fraction = micros % MICROS_PER_SECOND;
+  if (fraction < 0n) {
+    fraction += MICROS_PER_SECOND;
+    seconds -= 1n;
+  }
+  const date = new Date(Number(seconds) * 1000);
+  if (Number.isNaN(date.getTime())) return micros > 0n ? 'infinity' : '-infinity';
+  const whole = date.toISOString().slice(0, -5); // drop ".000Z"
+  return `${whole}.${fraction.toString().padStart(6, '0')}Z`;
+}
+
+/** Parses an ISO-8601 instant (or a date) into microseconds, keeping up to six fractional digits. */
+export function isoToMicros(text: string): bigint | undefined {
+  const match =
+    /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
+      text.trim(),
+    );
+  if (!match) return undefined;
+  const [, day, time = '00:00:00', digits = '', zone = 'Z'] = match;
+  const normalizedZone = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone;
+  const millis = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}${normalizedZone}`);
+  if (Number.isNaN(millis)) return undefined;
+  const subSecond = BigInt(digits.padEnd(6, '0').slice(0, 6) || '0');
+  return BigInt(millis) * 1000n + subSecond;
+}
+
+function timestampToIso(value: { micros: bigint; isFinite: boolean }): string {
+  if (!value.isFinite) return value.micros > 0n ? 'infinity' : '-infinity';
+  return microsToIso(value.micros);
+}
+
+/** Converts one DuckDB value into its PlainValue. */
+export function toPlain(value: DuckDBValue): PlainValue {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return value;
+  }
+  if (value instanceof DuckDBDecimalValue) return value.toString();
+  if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue)
+    return timestampToIso(value);
+  if (value instanceof DuckDBTimestampSecondsValue) return microsToIso(value.seconds * MICROS_PER_SECOND);
+  if (value instanceof DuckDBTimestampMillisecondsValue) return microsToIso(value.millis * 1000n);
+  if (value instanceof DuckDBTimestampNanosecondsValue) return microsToIso(value.nanos / 1000n);
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toPlain);
+  if (value instanceof DuckDBStructValue) {
+    const object: Record<string, PlainValue> = {};
+    for (const [key, entry] of Object.entries(value.entries)) object[key] = toPlain(entry);
+    return object;
+  }
+  if (value instanceof DuckDBMapValue) {
+    const object: Record<string, PlainValue> = {};
+    for (const { key, value: entry } of value.entries) object[String(toPlain(key))] = toPlain(entry);
+    return object;
+  }
+  // UUID, DATE, TIME, INTERVAL, BLOB, ENUM...: DuckDB's own text form, which does not depend on TZ.
+  return String(value);
+}
+
+/** Turns a bound value into something @duckdb/node-api accepts without loss. */
+export function toBindable(value: BindValue): DuckDBValue {
+  if (value instanceof Date) return timestampTZValue(BigInt(value.getTime()) * 1000n);
+  return value as DuckDBValue;
+}
+
+export function toBindables(
+  params: readonly BindValue[] | Readonly<Record<string, BindValue>> | undefined,
+): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  if (params === undefined) return undefined;
+  if (Array.isArray(params)) return params.map(toBindable);
+  const out: Record<string, DuckDBValue> = {};
+  for (const [key, value] of Object.entries(params as Record<string, BindValue>))
+    out[key] = toBindable(value);
+  return out;
+}
