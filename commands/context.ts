@@ -1,5 +1,5 @@
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { ConfigOverride, LoadedConfig, Pool } from '../src/index.js';
+import type { ConfigOverride, LoadedConfig, Observer, Pool } from '../src/index.js';
 import { type CliIo, Output } from './io.js';
 import { type Library, loadLibrary } from './library.js';
 import { FORMATS, type Format, Renderer } from './render/renderer.js';
@@ -78,9 +78,23 @@ export class CommandContext {
   async openPool(options: { readOnly: boolean }): Promise<Pool> {
     const { config } = await this.config();
     const { Pool } = await this.library();
-    const pool = await Pool.open({ config, readOnly: options.readOnly, signal: this.io.signal });
+    const pool = await Pool.open({
+      config,
+      readOnly: options.readOnly,
+      signal: this.io.signal,
+      observer: await this.observer(),
+    });
     this.onCleanup(() => pool.close());
     return pool;
+  }
+
+  /**
+   * The observer every pool and job of this command reports to (metrics,
+   * spans, slow-query log), built from the config once.
+   */
+  async observer(): Promise<Observer> {
+    const { NOOP_OBSERVER } = await this.library();
+    return NOOP_OBSERVER;
   }
 
   onCleanup(cleanup: () => Promise<void>): void {

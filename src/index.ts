@@ -30,6 +30,7 @@ export {
   type Role,
   type StatementInfo,
   type StatementOutcome,
+  trackJob,
 } from './observability/observer.js';
 export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
 export { classifyDuckDbError } from './pool/classify.js';

@@ -49,3 +49,24 @@ export function operationOf(sql: string): string {
   const match = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(?:with\b[\s\S]*?\)\s*)?([a-z]+)/i.exec(sql);
   return (match?.[1] ?? 'other').toLowerCase();
 }
+
+/**
+ * Runs a job and reports its duration and outcome to the observer, also when
+ * it fails. `measure` turns the result into rows or bytes for the metrics.
+ */
+export async function trackJob<T>(
+  observer: Observer,
+  job: string,
+  work: () => Promise<T>,
+  measure?: (result: T) => { rows?: number; bytes?: number },
+): Promise<T> {
+  const end = observer.startJob(job);
+  try {
+    const result = await work();
+    end({ ok: true, ...measure?.(result) });
+    return result;
+  } catch (error) {
+    end({ ok: false });
+    throw error;
+  }
+}
