@@ -2,7 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
 import { makeConfigCommand } from './config.js';
+import { makeInitCommand } from './init.js';
 import { type CliIo, OutputClosed } from './io.js';
+import { makeMigrateCommand } from './migrate/index.js';
 import { makeQueryCommand } from './query/index.js';
 import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
@@ -35,7 +37,9 @@ export function buildProgram(scope: CliScope): Command {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 
+  program.addCommand(makeInitCommand(scope));
   program.addCommand(makeConfigCommand(scope));
+  program.addCommand(makeMigrateCommand(scope));
   program.addCommand(makeQueryCommand(scope));
 
   configureAll(program, scope.io);

@@ -23,6 +23,21 @@ export {
 } from './config/schema.js';
 export type { ConfigSource, ConfigValue } from './config/validate.js';
 export * from './errors.js';
+// Migrations
+export { CHECKSUM_ALGORITHM, migrationChecksum, normalizeMigrationText } from './migrations/checksum.js';
+export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './migrations/files.js';
+export { LEDGER_TABLE, type LedgerRow, schemaVersion } from './migrations/ledger.js';
+export type { MigrationState, MigrationStatus } from './migrations/plan.js';
+export {
+  type DownOptions,
+  describeDrift,
+  type MigrationReport,
+  type MigrationResult,
+  type MigrationResultStatus,
+  MigrationRunner,
+  type MigrationRunnerOptions,
+  type UpOptions,
+} from './migrations/runner.js';
 export {
   type JobOutcome,
   NOOP_OBSERVER,
@@ -38,4 +53,5 @@ export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from 
 export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
 export { type BindValue, isoToMicros, microsToIso, type PlainValue, type Row } from './pool/values.js';
 export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
+export { fsyncDirectory, writeFileAtomic } from './util/atomic-write.js';
 export { parseDuration } from './util/duration.js';

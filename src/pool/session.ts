@@ -26,6 +26,8 @@ export interface ResultSet {
 export interface StatementOptions {
   /** The table the statement is about, for metrics and spans. */
   table?: string;
+  /** Overrides `pool.query_timeout_ms` for this statement (0 = no limit), e.g. for migrations. */
+  timeoutMs?: number;
 }
 
 export interface SessionContext {
@@ -101,7 +103,7 @@ export class Session {
   async *stream(sql: string, params?: Params, options?: StatementOptions): AsyncGenerator<ResultSet> {
     const end = this.begin(sql, options);
     let rows = 0;
-    let budgetMs = this.context.queryTimeoutMs;
+    let budgetMs = options?.timeoutMs ?? this.context.queryTimeoutMs;
     try {
       const result = await this.timed(budgetMs, () =>
         this.connection.stream(sql, toBindables(params) as DuckDBValue[] | undefined),
@@ -112,7 +114,11 @@ export class Session {
         const started = performance.now();
         const chunk = await this.timed(budgetMs, () => result.fetchChunk());
         if (budgetMs > 0) budgetMs = Math.max(1, budgetMs - (performance.now() - started));
-        if (!chunk || chunk.rowCount === 0) break;
+        if (!chunk || chunk.rowCount === 0) {
+          // An empty result still tells its columns (a CSV header, for one).
+          if (rows === 0) yield { columns, rows: [] };
+          break;
+        }
         const batch = chunk.getRows().map((values) => toRow(names, values));
         rows += batch.length;
         yield { columns, rows: batch };
@@ -143,7 +149,7 @@ export class Session {
   ): Promise<T> {
     const end = this.begin(sql, options);
     try {
-      const { value, rows } = await this.timed(this.context.queryTimeoutMs, work);
+      const { value, rows } = await this.timed(options?.timeoutMs ?? this.context.queryTimeoutMs, work);
       end.ok(rows);
       return value;
     } catch (error) {
@@ -237,13 +243,10 @@ export class Session {
     if (isInterrupt(error)) {
       const reason = this.context.abortReason();
       if (reason !== undefined && !this.timedOut) return new InterruptedError(reason, { cause: error });
-      return new QueryTimeoutError(
-        `statement interrupted after the query timeout of ${this.context.queryTimeoutMs} ms: ${abbreviate(sql)}`,
-        {
-          cause: error,
-          hint: 'narrow the query, or raise pool.query_timeout_ms (TRADEDB_POOL_QUERY_TIMEOUT_MS)',
-        },
-      );
+      return new QueryTimeoutError(`statement interrupted after the query timeout: ${abbreviate(sql)}`, {
+        cause: error,
+        hint: 'narrow the query, or raise pool.query_timeout_ms (TRADEDB_POOL_QUERY_TIMEOUT_MS)',
+      });
     }
     return classifyDuckDbError(error, { databasePath: this.context.databasePath });
   }

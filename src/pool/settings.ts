@@ -9,7 +9,7 @@ export function instanceSettings(config: TradeDbConfig): Record<string, string> 
     memory_limit: `${config.performance.memory_limit_mb}MB`,
     // Nothing may be downloaded at run time: parquet, json and icu are built in.
     autoinstall_known_extensions: 'false',
-    TimeZone: 'UTC',
+    // TimeZone cannot be given here: ICU is not loaded yet when the instance reads its options.
   };
   const temp = tempDirectory(config);
   if (temp) settings['temp_directory'] = temp;

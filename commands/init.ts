@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { action, type CliScope } from './action.js';
+
+/** `tradedb init [--force]`: config file, folders, schema. */
+export function makeInitCommand(scope: CliScope): Command {
+  return new Command('init')
+    .description('write tradedb.toml from the example, create the folders, and migrate up')
+    .option('--force', 'overwrite an existing config file')
+    .addHelpText('after', '\nThe config file is ./tradedb.toml, or the path given with --config.')
+    .action(
+      action<{ force?: boolean }>(scope, async (ctx, options) => {
+        const lib = await ctx.library();
+        const file = path.resolve(ctx.io.cwd, ctx.globals.config ?? 'tradedb.toml');
+        const existed = fs.existsSync(file);
+        if (existed && !options.force) {
+          throw new lib.AlreadyExistsError(`${file} already exists; nothing was changed`, {
+            hint: 'use --force to overwrite it, or edit it by hand',
+          });
+        }
+        const example = fs.readFileSync(path.join(lib.PACKAGE_ROOT, 'config.example.toml'));
+        lib.writeFileAtomic(file, example);
+        if (!ctx.globals.config) ctx.globals.config = file;
+        const { config } = await ctx.config();
+        const folders = [config.export.directory, config.backup.directory];
+        if (config.database_path !== ':memory:') folders.unshift(path.dirname(config.database_path));
+        for (const folder of folders) fs.mkdirSync(folder, { recursive: true });
+        const pool = await ctx.openPool({ readOnly: false });
+        const report = await new lib.MigrationRunner({ pool }).up();
+        const applied = report.results.filter((result) => result.status === 'applied').length;
+        const renderer = await ctx.renderer();
+        await renderer.object({
+          config_file: file,
+          overwritten: existed,
+          database_path: config.database_path,
+          folders,
+          migrations_applied: applied,
+        });
+        if (report.error) throw report.error;
+        ctx.info('next: `tradedb migrate status`, `tradedb seed`, `tradedb query sql "SHOW TABLES"`');
+        return undefined;
+      }),
+    );
+}

@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MigrationRunner } from '../../src/index.js';
+import type { CommandContext } from '../context.js';
+
+export interface MigrateGroupOptions {
+  migrationsDir?: string;
+}
+
+/**
+ * The runner for a `migrate` subcommand. Reading commands open the database
+ * read-only, and a missing database file is not created: every migration is
+ * simply pending.
+ */
+export async function openRunner(ctx: CommandContext, options: { write: boolean }): Promise<MigrationRunner> {
+  const lib = await ctx.library();
+  const { config } = await ctx.config();
+  const directory = migrationsDir(ctx);
+  const exists = config.database_path === ':memory:' || fs.existsSync(config.database_path);
+  const pool = options.write || exists ? await ctx.openPool({ readOnly: !options.write }) : undefined;
+  return new lib.MigrationRunner({ pool, ...(directory ? { directory } : {}) });
+}
+
+/** `--migrations-dir`, resolved against the working directory. */
+export function migrationsDir(ctx: CommandContext): string | undefined {
+  const given = (ctx.globals as MigrateGroupOptions).migrationsDir;
+  return given === undefined ? undefined : path.resolve(ctx.io.cwd, given);
+}

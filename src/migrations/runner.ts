@@ -1,0 +1,366 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AlreadyExistsError,
+  IntegrityError,
+  MigrationFailedError,
+  TradeDbError,
+  UsageError,
+  ValidationError,
+} from '../errors.js';
+import { NOOP_OBSERVER, type Observer, trackJob } from '../observability/observer.js';
+import type { Pool } from '../pool/pool.js';
+import type { Session } from '../pool/session.js';
+import { TOOL_VERSION } from '../version.js';
+import { CHECKSUM_ALGORITHM } from './checksum.js';
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  type MigrationFile,
+  migrationTemplate,
+  readMigrationFiles,
+  versionNumber,
+} from './files.js';
+import { ensureLedger, type LedgerRow, readLedger, recordApplied, recordReverted } from './ledger.js';
+import { compareWithLedger, type MigrationStatus } from './plan.js';
+import { runMigrationScript } from './script.js';
+
+export interface MigrationRunnerOptions {
+  /** The database; undefined when its file does not exist yet (status and validate still work). */
+  pool?: Pool | undefined;
+  /** Folder of `NNN_name.sql` files. Default: the package's own migrations/. */
+  directory?: string;
+  observer?: Observer;
+}
+
+export type MigrationResultStatus = 'applied' | 'reverted' | 'skipped' | 'failed' | 'not_run' | 'planned';
+
+/** What happened to one migration in an `up` or `down` run. */
+export interface MigrationResult {
+  version: string;
+  name: string;
+  status: MigrationResultStatus;
+  duration_ms: number | null;
+  /** The SQL that ran or would run (dry run). */
+  sql?: string;
+  error?: TradeDbError;
+}
+
+export interface MigrationReport {
+  direction: 'up' | 'down';
+  dry_run: boolean;
+  results: MigrationResult[];
+  /** Set when a migration failed; the results say which and what did not run. */
+  error?: TradeDbError;
+}
+
+export interface UpOptions {
+  /** Stop after this version ("001" or "1"). */
+  to?: string;
+  dryRun?: boolean;
+  /** Apply never-applied migrations older than the newest applied one. */
+  allowOutOfOrder?: boolean;
+}
+
+export interface DownOptions {
+  /** Keep this version applied and revert everything newer ("0" reverts all). */
+  to?: string;
+  /** Revert this many of the newest applied migrations (default 1). */
+  steps?: number;
+  dryRun?: boolean;
+}
+
+/**
+ * Applies and reverts the SQL migrations, keeping the `schema_migrations`
+ * ledger. Each migration and its ledger row commit in one transaction,
+ * followed by a CHECKPOINT. A run holds the pool's writer throughout, and the
+ * process holds DuckDB's file lock, so two runners never both apply.
+ * Migration failures are reported in the returned results, not thrown.
+ *
+ * @example
+ * const report = await new MigrationRunner({ pool }).up();
+ * if (report.error) throw report.error;
+ */
+export class MigrationRunner {
+  readonly directory: string;
+  private readonly pool: Pool | undefined;
+  private readonly observer: Observer;
+
+  constructor(options: MigrationRunnerOptions = {}) {
+    this.pool = options.pool;
+    this.directory = options.directory ?? DEFAULT_MIGRATIONS_DIR;
+    this.observer = options.observer ?? options.pool?.observer ?? NOOP_OBSERVER;
+  }
+
+  /** Every migration, file or ledger row, with its state; ordered by version. */
+  async status(): Promise<MigrationStatus[]> {
+    const files = readMigrationFiles(this.directory);
+    const ledger = this.pool ? await this.pool.withReader(readLedger) : [];
+    return compareWithLedger(files, ledger);
+  }
+
+  /** The drift: edited, missing and out-of-order migrations. Empty when all is well. */
+  async validate(): Promise<MigrationStatus[]> {
+    return (await this.status()).filter((status) => status.state !== 'applied' && status.state !== 'pending');
+  }
+
+  async up(options: UpOptions = {}): Promise<MigrationReport> {
+    const files = readMigrationFiles(this.directory);
+    const target =
+      options.to === undefined ? Number.POSITIVE_INFINITY : knownVersion(options.to, files, '--to');
+    const allowOutOfOrder = options.allowOutOfOrder ?? false;
+    if (options.dryRun) {
+      // A dry run reads only: a read-only pool, or no database at all, will do.
+      const ledger = this.pool ? await this.pool.withReader(readLedger) : [];
+      const { skipped, todo } = planUp(files, ledger, target, allowOutOfOrder);
+      const planned = todo.map((file) => ({ ...resultOf(file, 'planned'), sql: file.up }));
+      return { direction: 'up', dry_run: true, results: [...skipped, ...planned] };
+    }
+    const pool = this.requirePool();
+    return trackJob(
+      this.observer,
+      'migrate',
+      () =>
+        pool.withWriter(async (session) => {
+          const { skipped, todo } = planUp(files, await readLedger(session), target, allowOutOfOrder);
+          if (todo.length > 0) await ensureLedger(session);
+          return this.runEach(session, todo, 'up', skipped);
+        }),
+      (report) => ({ rows: report.results.filter((result) => result.status === 'applied').length }),
+    );
+  }
+
+  async down(options: DownOptions = {}): Promise<MigrationReport> {
+    if (options.to !== undefined && options.steps !== undefined) {
+      throw new UsageError('--to and --steps cannot be used together; give one of them');
+    }
+    const files = readMigrationFiles(this.directory);
+    const byNumber = new Map(files.map((file) => [versionNumber(file.version), file]));
+    const target = options.to === undefined ? undefined : parseTarget(options.to, '--to');
+    if (target !== undefined && target !== 0 && !byNumber.has(target)) {
+      throw new UsageError(`--to ${options.to}: no migration has that version`);
+    }
+    const steps = options.steps ?? 1;
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new UsageError(`--steps ${steps}: expected a positive integer`);
+    const pool = this.requirePool();
+    return trackJob(
+      this.observer,
+      'migrate',
+      () =>
+        pool.withWriter(async (session) => {
+          const ledger = (await readLedger(session)).sort(
+            (a, b) => versionNumber(b.version) - versionNumber(a.version),
+          );
+          const chosen =
+            target === undefined
+              ? ledger.slice(0, steps)
+              : ledger.filter((row) => versionNumber(row.version) > target);
+          const todo = chosen.map((row) => revertibleFile(row, byNumber));
+          if (options.dryRun) {
+            const results = todo.map((file) => ({ ...resultOf(file, 'planned'), sql: file.down }));
+            return { direction: 'down' as const, dry_run: true, results };
+          }
+          return this.runEach(session, todo, 'down', []);
+        }),
+      (report) => ({ rows: report.results.filter((result) => result.status === 'reverted').length }),
+    );
+  }
+
+  /**
+   * Writes `<next>_<name>.sql` with both sections into the folder and returns
+   * its path. Names are lower-case letters, digits and underscores.
+   */
+  static create(name: string, directory: string = DEFAULT_MIGRATIONS_DIR): { version: string; file: string } {
+    const cleaned = name
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_');
+    if (!/^[a-z][a-z0-9_]{0,80}$/.test(cleaned)) {
+      throw new UsageError(
+        `migration name "${name}" must start with a letter and hold only letters, digits, _ and -`,
+      );
+    }
+    const files = readMigrationFiles(directory);
+    const last = files.at(-1);
+    const width = Math.max(3, last?.version.length ?? 3);
+    const version = String((last ? versionNumber(last.version) : 0) + 1).padStart(width, '0');
+    const file = path.join(directory, `${version}_${cleaned}.sql`);
+    try {
+      fs.writeFileSync(file, migrationTemplate(cleaned), { flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new AlreadyExistsError(`${file} already exists; not overwriting it`, { cause: error });
+      }
+      throw error;
+    }
+    return { version, file };
+  }
+
+  private requirePool(): Pool {
+    if (!this.pool) throw new ValidationError('this operation needs an open database');
+    if (this.pool.readOnly) throw new ValidationError('migrations need the database open read-write');
+    return this.pool;
+  }
+
+  /** Runs each migration in its own transaction with its ledger change; stops at the first failure. */
+  private async runEach(
+    session: Session,
+    todo: readonly MigrationFile[],
+    direction: 'up' | 'down',
+    results: MigrationResult[],
+  ): Promise<MigrationReport> {
+    const pool = this.requirePool();
+    let failure: TradeDbError | undefined;
+    for (const file of todo) {
+      if (failure) {
+        results.push(resultOf(file, 'not_run'));
+        continue;
+      }
+      const started = performance.now();
+      try {
+        await pool.transaction(async () => {
+          await runMigrationScript(session, file, direction);
+          if (direction === 'up') {
+            await recordApplied(session, {
+              version: file.version,
+              name: file.name,
+              checksum: file.checksum,
+              checksum_algorithm: CHECKSUM_ALGORITHM,
+              duration_ms: BigInt(Math.round(performance.now() - started)),
+              tool_version: TOOL_VERSION,
+            });
+          } else {
+            await recordReverted(session, file.version);
+          }
+        });
+        // A DDL change left only in the WAL can make the file unopenable after a crash: checkpoint now.
+        await session.run('CHECKPOINT', undefined, { timeoutMs: 0 });
+        results.push({
+          ...resultOf(file, direction === 'up' ? 'applied' : 'reverted'),
+          duration_ms: Math.round(performance.now() - started),
+        });
+      } catch (error) {
+        failure =
+          error instanceof MigrationFailedError ||
+          !(error instanceof TradeDbError) ||
+          error.code === 'VALIDATION'
+            ? asMigrationFailure(error, file, direction)
+            : error;
+        results.push({ ...resultOf(file, 'failed'), error: failure });
+        if (failure.code !== 'MIGRATION_FAILED') throw failure;
+      }
+    }
+    return { direction, dry_run: false, results, ...(failure ? { error: failure } : {}) };
+  }
+}
+
+function resultOf(file: MigrationFile, status: MigrationResultStatus): MigrationResult {
+  return { version: file.version, name: file.name, status, duration_ms: null };
+}
+
+/** What `up` would do: applied migrations are skipped, pending ones up to `target` run. */
+function planUp(
+  files: readonly MigrationFile[],
+  ledger: readonly LedgerRow[],
+  target: number,
+  allowOutOfOrder: boolean,
+): { skipped: MigrationResult[]; todo: MigrationFile[] } {
+  const statuses = compareWithLedger(files, ledger);
+  refuseDrift(statuses, files, allowOutOfOrder);
+  const byVersion = new Map(files.map((file) => [file.version, file]));
+  const skipped: MigrationResult[] = [];
+  const todo: MigrationFile[] = [];
+  for (const status of statuses) {
+    const file = byVersion.get(status.version)!;
+    if (status.state === 'applied') skipped.push(resultOf(file, 'skipped'));
+    else if (versionNumber(status.version) <= target) todo.push(file);
+  }
+  return { skipped, todo };
+}
+
+function asMigrationFailure(error: unknown, file: MigrationFile, direction: string): TradeDbError {
+  if (error instanceof MigrationFailedError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new MigrationFailedError(`migration ${path.basename(file.file)} (${direction}) failed: ${message}`, {
+    cause: error,
+    hint: 'it was rolled back and the ledger is unchanged for it; fix the file and run again',
+  });
+}
+
+/** Edited, missing or (unless allowed) out-of-order migrations stop `up` before anything runs. */
+function refuseDrift(
+  statuses: readonly MigrationStatus[],
+  files: readonly MigrationFile[],
+  allowOutOfOrder: boolean,
+) {
+  const newestFile = Math.max(0, ...files.map((file) => versionNumber(file.version)));
+  const newer = statuses.filter(
+    (status) => status.state === 'missing' && versionNumber(status.version) > newestFile,
+  );
+  if (newer.length > 0) {
+    throw new IntegrityError(
+      `the database was migrated by a newer tradedb: it has migration ${newer.map((s) => `${s.version}_${s.name}`).join(', ')}, which this build does not know`,
+      { hint: 'upgrade tradedb before working on this database' },
+    );
+  }
+  const changed = statuses.filter((status) => status.state === 'changed' || status.state === 'missing');
+  if (changed.length > 0) {
+    throw new IntegrityError(
+      `migrations drifted from the database: ${changed.map(describeDrift).join('; ')}`,
+      {
+        hint: 'restore the applied files as they were; put new changes in a new migration',
+      },
+    );
+  }
+  const outOfOrder = statuses.filter((status) => status.state === 'out-of-order');
+  if (outOfOrder.length > 0 && !allowOutOfOrder) {
+    throw new IntegrityError(
+      `out-of-order migrations: ${outOfOrder.map((s) => path.basename(s.file ?? s.version)).join(', ')} ${outOfOrder.length === 1 ? 'is' : 'are'} older than the newest applied one but never applied`,
+      { hint: 'renumber them after the newest migration, or apply them with --allow-out-of-order' },
+    );
+  }
+}
+
+export function describeDrift(status: MigrationStatus): string {
+  const name = status.file ? path.basename(status.file) : `${status.version}_${status.name}.sql`;
+  switch (status.state) {
+    case 'changed':
+      return `${name} was edited after it was applied`;
+    case 'missing':
+      return `${name} is applied but its file is missing`;
+    case 'out-of-order':
+      return `${name} is older than the newest applied migration but was never applied`;
+    default:
+      return `${name} is ${status.state}`;
+  }
+}
+
+function revertibleFile(row: LedgerRow, byNumber: ReadonlyMap<number, MigrationFile>): MigrationFile {
+  const file = byNumber.get(versionNumber(row.version));
+  if (!file) {
+    throw new IntegrityError(`cannot revert ${row.version}_${row.name}: its file is missing`);
+  }
+  if (file.down === '') {
+    throw new IntegrityError(
+      `cannot revert ${path.basename(file.file)}: it has no "-- migrate:down" section`,
+      {
+        hint: 'nothing was reverted; add a down section or stop before this version with --to',
+      },
+    );
+  }
+  return file;
+}
+
+function parseTarget(text: string, flag: string): number {
+  if (!/^\d+$/.test(text.trim()))
+    throw new UsageError(`${flag} ${text}: expected a migration version such as 001 or 1`);
+  return versionNumber(text.trim());
+}
+
+function knownVersion(text: string, files: readonly MigrationFile[], flag: string): number {
+  const target = parseTarget(text, flag);
+  if (!files.some((file) => versionNumber(file.version) === target)) {
+    throw new UsageError(`${flag} ${text}: no migration has that version`);
+  }
+  return target;
+}

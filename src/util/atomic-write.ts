@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { IoError } from '../errors.js';
+
+/**
+ * Writes a file so that readers see the old content or the new, never a
+ * part: a temporary file in the same folder, fsync, rename, fsync the folder.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+    fsyncDirectory(dir);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new IoError(`cannot write ${file}: ${(error as Error).message}`, {
+      cause: error,
+      hint: code === 'ENOENT' ? `the folder ${dir} does not exist` : undefined,
+    });
+  }
+}
+
+/** Makes a rename in the folder durable. */
+export function fsyncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
