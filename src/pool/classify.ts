@@ -43,18 +43,17 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
       hint: 'run `tradedb init` or `tradedb migrate up` to create it',
     });
   }
-  if (
-    /^(Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented|Dependency) Error/.test(
-      message,
-    )
-  ) {
-    return new ValidationError(firstLines(message), { cause: error });
-  }
+  // Some calls wrap the engine's message ("Failed to extract statements: Parser Error: ...").
+  const userError = USER_ERROR.exec(message);
+  if (userError) return new ValidationError(firstLines(userError[1]!), { cause: error });
   if (/^IO Error/.test(message)) {
     return new IoError(firstLine(message), { cause: error });
   }
   return new TradeDbError('INTERNAL', firstLines(message), { cause: error });
 }
+
+const USER_ERROR =
+  /(?:^|: )((?:Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented|Dependency) Error[\s\S]*)$/;
 
 export function isInterrupt(error: unknown): boolean {
   return error instanceof Error && /INTERRUPT Error|Interrupted!/.test(error.message);

@@ -59,6 +59,11 @@ export function spawnScript(source: string, options: SpawnOptions): Spawned {
   return spawnNode(['--input-type=module', '-e', source], { ...options, cwd: options.cwd });
 }
 
+/** Runs a script file in a child process. */
+export function spawnScriptFile(file: string, options: SpawnOptions): Spawned {
+  return spawnNode([file], options);
+}
+
 /** The built library's entry, for spawned scripts. */
 export const LIB = path.join(ROOT, 'dist', 'src', 'index.js');
 

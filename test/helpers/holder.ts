@@ -1,0 +1,33 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { type Spawned, spawnScript, waitFor } from './bin.js';
+
+const DUCKDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('@duckdb/node-api')).href;
+
+/**
+ * Another process that opens the database read-write (taking DuckDB's file
+ * lock), like a trading service would, and holds it for `holdMs` (or until
+ * killed).
+ */
+export async function holdDatabase(
+  file: string,
+  options: { cwd: string; holdMs?: number },
+): Promise<Spawned> {
+  const holdMs = options.holdMs ?? 600_000;
+  const source = `
+    const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
+    const instance = await DuckDBInstance.create(${JSON.stringify(file)});
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE IF NOT EXISTS holder_heartbeat (x INTEGER)');
+    process.stdout.write('ready\\n');
+    setTimeout(() => { connection.closeSync(); instance.closeSync(); process.stdout.write('released\\n'); }, ${holdMs});
+  `;
+  const holder = spawnScript(source, { cwd: options.cwd });
+  await waitFor(
+    () => holder.output().stdout.includes('ready') || holder.child.exitCode !== null,
+    20_000,
+    'holder',
+  );
+  if (!holder.output().stdout.includes('ready')) throw new Error(`holder failed: ${holder.output().stderr}`);
+  return holder;
+}
