@@ -29,6 +29,7 @@ export class CommandContext {
   private loadedConfig: Promise<LoadedConfig> | undefined;
   private readonly cleanups: Array<() => Promise<void>> = [];
   private chalkInstance: Chalk | undefined;
+  private telemetry: Promise<Observer> | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -93,8 +94,47 @@ export class CommandContext {
    * spans, slow-query log), built from the config once.
    */
   async observer(): Promise<Observer> {
-    const { NOOP_OBSERVER } = await this.library();
-    return NOOP_OBSERVER;
+    this.telemetry ??= (async () => {
+      const { config } = await this.config();
+      const { createTelemetry, hasRegisteredTracerProvider } = await this.library();
+      const metricsFile = config.observability.metrics_file;
+      const telemetry = await createTelemetry(config, {
+        // --quiet means results and errors only; a slow_query_log file still gets its lines.
+        stderr: this.globals.quiet ? undefined : { write: (text: string) => this.err.writeNow(text) },
+        // A registry nobody writes out is wasted work, prom-client's import included.
+        metrics: metricsFile !== '',
+        // Spans need an SDK, which only a preload (node --import) can register this early.
+        tracing: hasRegisteredTracerProvider(),
+      });
+      // Pushed, not unshifted: it runs after every other cleanup, when pools are closed and jobs have ended.
+      this.cleanups.push(async () => {
+        try {
+          if (metricsFile !== '') await telemetry.writeMetricsFile(metricsFile);
+        } finally {
+          telemetry.close();
+        }
+      });
+      return telemetry;
+    })();
+    return this.telemetry;
+  }
+
+  /**
+   * Runs a whole command handler as job `job` (migrate, backup, ...), so
+   * that a failure before the library's own tracking starts (a locked
+   * database, a bad argument found late) is still recorded, e.g. as
+   * `tradedb_job_last_failure_timestamp_seconds{job="backup"}`. The library's
+   * `trackJob` of the same job inside it does not count it twice, and hands
+   * its rows/bytes to this one.
+   */
+  async trackJob<T>(
+    job: string,
+    work: () => Promise<T>,
+    measure?: (result: T) => { rows?: number; bytes?: number },
+  ): Promise<T> {
+    const observer = await this.observer();
+    const { trackJob } = await this.library();
+    return trackJob(observer, job, work, measure);
   }
 
   onCleanup(cleanup: () => Promise<void>): void {
@@ -119,6 +159,11 @@ export class CommandContext {
 
   /** Runs cleanups in reverse order of registration; the first error wins but every cleanup runs. */
   async finish(): Promise<void> {
+    // A command that never asked for the observer still owes the metrics file its run, once the config loaded.
+    if (this.loadedConfig && !this.telemetry) {
+      const loaded = await this.loadedConfig.catch(() => undefined);
+      if (loaded && loaded.config.observability.metrics_file !== '') await this.observer().catch(() => undefined);
+    }
     let first: unknown;
     for (const cleanup of this.cleanups.splice(0)) {
       try {

@@ -39,14 +39,19 @@ export {
   type UpOptions,
 } from './migrations/runner.js';
 export {
+  type JobEnd,
   type JobOutcome,
   NOOP_OBSERVER,
   type Observer,
+  type PoolGaugeSource,
   type Role,
   type StatementInfo,
   type StatementOutcome,
   trackJob,
 } from './observability/observer.js';
+export { hasRegisteredTracerProvider, TRACER_NAME } from './observability/otel-global.js';
+export { MAX_LOGGED_SQL_CHARS, type TextSink } from './observability/slow-log.js';
+export { createTelemetry, type Telemetry, type TelemetryOptions } from './observability/telemetry.js';
 export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
 export { classifyDuckDbError } from './pool/classify.js';
 export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TradeDbError } from '../errors.js';
 
 export type Role = 'reader' | 'writer';
@@ -26,14 +27,35 @@ export interface JobOutcome {
   bytes?: number | undefined;
 }
 
+/** What `startJob` returns: call it once when the job ends. */
+export interface JobEnd {
+  (outcome: Omit<JobOutcome, 'job' | 'durationMs'>): void;
+  /**
+   * Runs the job's work inside the job's trace context, so that the spans of
+   * its statements become children of the job's span. Absent when the
+   * observer has no such context (no tracing).
+   */
+  within?: <T>(work: () => T) => T;
+}
+
+/** The part of `Pool.stats()` the pool gauges read. */
+export interface PoolGaugeSource {
+  stats(): { readers_total: number; readers_busy: number; waiters: number; writer_busy: boolean };
+}
+
 /**
  * The pool and the jobs report to an Observer; metrics, spans and the slow
  * query log are implementations of it. The no-op one costs a function call.
  */
 export interface Observer {
   startStatement(info: StatementInfo): (outcome: StatementOutcome) => void;
-  startJob(job: string): (outcome: Omit<JobOutcome, 'job' | 'durationMs'>) => void;
+  startJob(job: string): JobEnd;
   rowsWritten(table: string, rows: number): void;
+  /**
+   * Called by a pool when it opens; the observer may read `stats()` (pool
+   * gauges) until the returned function is called, when the pool closes.
+   */
+  poolOpened?(pool: PoolGaugeSource): () => void;
 }
 
 const noop = (): void => {};
@@ -50,9 +72,36 @@ export function operationOf(sql: string): string {
   return (match?.[1] ?? 'other').toLowerCase();
 }
 
+interface JobFrame {
+  observer: Observer;
+  job: string;
+  parent: JobFrame | undefined;
+  /** What a nested call of the same job measured, for the outer call to report. */
+  measured?: { rows?: number; bytes?: number } | undefined;
+}
+
+// Which jobs the current async flow is inside of: lets the CLI track a job
+// around a whole command while the library tracks the same job inside it.
+const activeJobs = new AsyncLocalStorage<JobFrame>();
+
+function enclosingFrame(observer: Observer, job: string): JobFrame | undefined {
+  for (let frame = activeJobs.getStore(); frame; frame = frame.parent) {
+    if (frame.observer === observer && frame.job === job) return frame;
+  }
+  return undefined;
+}
+
 /**
  * Runs a job and reports its duration and outcome to the observer, also when
  * it fails. `measure` turns the result into rows or bytes for the metrics.
+ *
+ * Nesting is safe: inside a running `trackJob` of the same job and observer
+ * (the CLI wraps a whole command, the library wraps its part), the inner call
+ * reports nothing itself and hands its measurement to the outer one, so the
+ * job is counted once, with the outer call's duration.
+ *
+ * @example
+ * await trackJob(pool.observer, 'backup', () => makeBackup(pool), (r) => ({ bytes: r.size_bytes }));
  */
 export async function trackJob<T>(
   observer: Observer,
@@ -60,10 +109,18 @@ export async function trackJob<T>(
   work: () => Promise<T>,
   measure?: (result: T) => { rows?: number; bytes?: number },
 ): Promise<T> {
-  const end = observer.startJob(job);
-  try {
+  const outer = enclosingFrame(observer, job);
+  if (outer) {
     const result = await work();
-    end({ ok: true, ...measure?.(result) });
+    if (measure) outer.measured = measure(result);
+    return result;
+  }
+  const frame: JobFrame = { observer, job, parent: activeJobs.getStore() };
+  const end = observer.startJob(job);
+  const run = () => activeJobs.run(frame, work);
+  try {
+    const result = await (end.within ? end.within(run) : run());
+    end({ ok: true, ...(measure ? measure(result) : frame.measured) });
     return result;
   } catch (error) {
     end({ ok: false });

@@ -71,6 +71,7 @@ export class Pool {
   private abortReason: string | undefined;
   private readonly writerScope = new AsyncLocalStorage<{ session: Session; inTransaction: boolean }>();
   private readonly detachSignal: () => void;
+  private readonly releaseGauges: () => void;
 
   private constructor(
     private readonly lease: InstanceLease,
@@ -85,6 +86,7 @@ export class Pool {
     const onAbort = () => this.interrupt(abortMessage(signal?.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
     this.detachSignal = () => signal?.removeEventListener('abort', onAbort);
+    this.releaseGauges = this.observer.poolOpened?.(this) ?? (() => {});
   }
 
   /**
@@ -238,6 +240,7 @@ export class Pool {
     if (this.closed) return;
     this.closed = true;
     this.detachSignal();
+    this.releaseGauges();
     const closing = new InterruptedError('the pool is closing');
     this.readerPermits.rejectAll(closing);
     this.writerPermit.rejectAll(closing);
