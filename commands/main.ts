@@ -8,6 +8,7 @@ import { makeMigrateCommand } from './migrate/index.js';
 import { makeQueryCommand } from './query/index.js';
 import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
+import { makeSeedCommand } from './seed.js';
 
 const EXAMPLES = `
 Examples:
@@ -41,6 +42,7 @@ export function buildProgram(scope: CliScope): Command {
   program.addCommand(makeConfigCommand(scope));
   program.addCommand(makeMigrateCommand(scope));
   program.addCommand(makeQueryCommand(scope));
+  program.addCommand(makeSeedCommand(scope));
 
   configureAll(program, scope.io);
   return program;

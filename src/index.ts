@@ -1,8 +1,3 @@
-/**
- * tradedb: the public API. Services import from here; the CLI in commands/
- * uses nothing else.
- */
-
 export {
   type ConfigOverride,
   configValue,
@@ -49,6 +44,7 @@ export {
   type StatementOutcome,
   trackJob,
 } from './observability/observer.js';
+// Observability
 export { hasRegisteredTracerProvider, TRACER_NAME } from './observability/otel-global.js';
 export { MAX_LOGGED_SQL_CHARS, type TextSink } from './observability/slow-log.js';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './observability/telemetry.js';
@@ -60,3 +56,91 @@ export { type BindValue, isoToMicros, microsToIso, type PlainValue, type Row } f
 export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
 export { fsyncDirectory, writeFileAtomic } from './util/atomic-write.js';
 export { parseDuration } from './util/duration.js';
+
+// Domain: models, query builder, repositories, seed
+
+export type { ColumnKind, ColumnSpec, ModelSpec } from './models/column.js';
+export { resultColumns } from './models/column.js';
+export {
+  DAILY_METRIC_MODEL,
+  type DailyMetric,
+  dailyMetricFromRow,
+  type NewDailyMetric,
+  QUERY_METRIC_MODEL,
+  type QueryMetric,
+  queryMetricFromRow,
+} from './models/daily-metric.js';
+export { DECIMAL_SCALE, formatDecimal, normalizeDecimal, parseDecimal } from './models/decimal.js';
+export {
+  BAR_INTERVAL_MICROS,
+  BAR_INTERVALS,
+  type BarInterval,
+  ORDER_SIDES,
+  ORDER_STATUSES,
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderStatus,
+  type OrderType,
+} from './models/enums.js';
+export {
+  MARKET_TICK_MODEL,
+  type MarketTick,
+  type NewTick,
+  type ScaledTick,
+  scaleTick,
+  tickFromRow,
+} from './models/market-tick.js';
+export { barFromRow, OHLCV_BAR_MODEL, type OHLCVBar } from './models/ohlcv-bar.js';
+export { type NewOrder, ORDER_MODEL, type Order, orderFromRow, prepareOrder } from './models/order.js';
+export {
+  assertTransition,
+  FILLABLE_ORDER_STATUSES,
+  INITIAL_ORDER_STATUSES,
+  isTerminalStatus,
+  ORDER_TRANSITIONS,
+} from './models/order-status.js';
+export {
+  type JsonValue,
+  type NewPortfolioSnapshot,
+  PORTFOLIO_SNAPSHOT_MODEL,
+  type PortfolioSnapshot,
+  snapshotFromRow,
+} from './models/portfolio-snapshot.js';
+export { POSITION_MODEL, type Position, positionFromRow } from './models/position.js';
+export { applyFill, FLAT_POSITION, type PositionState } from './models/position-accounting.js';
+export { normalizeTimestamp, parseIsoMicros } from './models/timestamp.js';
+export { type NewFill, prepareFill, TRADE_MODEL, type Trade, tradeFromRow } from './models/trade.js';
+export { isUuid, normalizeUuid } from './models/uuid.js';
+export {
+  type Condition,
+  DEFAULT_LIMIT,
+  FILTER_OPERATORS,
+  type FilterOperator,
+  type FilterValue,
+  type ListOptions,
+  type Page,
+  type SortDirection,
+  type SortKey,
+} from './query/filter.js';
+export { type ParseTimeOptions, parseTime, parseTimeIso } from './query/parse-time.js';
+export { parseOrderBy, parseWhere, parseWheres } from './query/parse-where.js';
+export { type BuiltSelect, buildSelect } from './query/select.js';
+export type { Statement } from './query/statement.js';
+export type {
+  BarFilter,
+  DailyMetricFilter,
+  OrderFilter,
+  PositionFilter,
+  SnapshotFilter,
+  TickFilter,
+  TimeRange,
+  TradeFilter,
+} from './repositories/filters.js';
+export { MarketDataRepository, type MaterializeOptions } from './repositories/market-data-repository.js';
+export { MetricsRepository } from './repositories/metrics-repository.js';
+export type { RepositoryOptions } from './repositories/options.js';
+export { OrderRepository, type UpdateStatusOptions } from './repositories/order-repository.js';
+export { PositionRepository, type PositionScope } from './repositories/position-repository.js';
+export { type FillResult, TradeRepository } from './repositories/trade-repository.js';
+export { SEED_DEFAULTS, type SeedOptions, type SeedPhase, type SeedProgress } from './seed/options.js';
+export { type SeedResult, seedDatabase } from './seed/seed.js';

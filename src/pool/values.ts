@@ -12,6 +12,11 @@ import {
   type DuckDBValue,
   timestampTZValue,
 } from '@duckdb/node-api';
+import { MICROS_PER_SECOND, microsToIso, parseIsoMicros } from '../util/iso-time.js';
+
+/** ISO-8601 text -> microseconds (undefined when it is not a real date or instant). */
+export const isoToMicros = parseIsoMicros;
+export { microsToIso };
 
 /**
  * A value as the library hands it out: exact and JSON-friendly. DECIMAL is a
@@ -32,41 +37,6 @@ export type Row = Record<string, PlainValue>;
 
 /** What may be bound as a parameter: plain values, a Date, or a DuckDB value. */
 export type BindValue = string | number | bigint | boolean | null | Date | DuckDBValue;
-
-const MICROS_PER_SECOND = 1_000_000n;
-
-/**
- * Formats microseconds since the epoch as ISO-8601 UTC with six fractional
- * digits. Built from the micros, not from the library's string form, which
- * follows the process's TZ.
- */
-export function microsToIso(micros: bigint): string {
-  let seconds = micros / MICROS_PER_SECOND;
-  let fraction = micros % MICROS_PER_SECOND;
-  if (fraction < 0n) {
-    fraction += MICROS_PER_SECOND;
-    seconds -= 1n;
-  }
-  const date = new Date(Number(seconds) * 1000);
-  if (Number.isNaN(date.getTime())) return micros > 0n ? 'infinity' : '-infinity';
-  const whole = date.toISOString().slice(0, -5); // drop ".000Z"
-  return `${whole}.${fraction.toString().padStart(6, '0')}Z`;
-}
-
-/** Parses an ISO-8601 instant (or a date) into microseconds, keeping up to six fractional digits. */
-export function isoToMicros(text: string): bigint | undefined {
-  const match =
-    /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
-      text.trim(),
-    );
-  if (!match) return undefined;
-  const [, day, time = '00:00:00', digits = '', zone = 'Z'] = match;
-  const normalizedZone = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone;
-  const millis = Date.parse(`${day}T${time.length === 5 ? `${time}:00` : time}${normalizedZone}`);
-  if (Number.isNaN(millis)) return undefined;
-  const subSecond = BigInt(digits.padEnd(6, '0').slice(0, 6) || '0');
-  return BigInt(millis) * 1000n + subSecond;
-}
 
 function timestampToIso(value: { micros: bigint; isFinite: boolean }): string {
   if (!value.isFinite) return value.micros > 0n ? 'infinity' : '-infinity';

@@ -23,6 +23,7 @@ describe('microsToIso / isoToMicros', () => {
   it('refuses text that is not a time', () => {
     expect(isoToMicros('yesterday')).toBeUndefined();
     expect(isoToMicros('2026-13-45')).toBeUndefined();
+    expect(isoToMicros('2026-02-30')).toBeUndefined();
   });
 });
 

@@ -1,0 +1,18 @@
+import { closest, distance } from 'fastest-levenshtein';
+import { ValidationError } from '../errors.js';
+import { type ColumnSpec, findColumn, type ModelSpec } from '../models/column.js';
+
+/**
+ * The whitelist check: a column name from user input must be one of the
+ * model's columns, or it is a ValidationError naming it (with a suggestion).
+ */
+export function requireColumn(model: ModelSpec, name: string, context = 'column'): ColumnSpec {
+  const column = findColumn(model, name);
+  if (column) return column;
+  const names = model.columns.map((candidate) => candidate.name);
+  const guess = closest(name, names);
+  const suggestion = distance(name, guess) <= Math.max(2, Math.floor(name.length / 3)) ? guess : undefined;
+  throw new ValidationError(`unknown ${context} "${name}" for ${model.table}`, {
+    hint: `${suggestion ? `did you mean "${suggestion}"? ` : ''}columns: ${names.join(', ')}`,
+  });
+}
