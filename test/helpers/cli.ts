@@ -38,7 +38,8 @@ export async function cli(argv: string[], options: RunOptions): Promise<CliResul
     stdout,
     stderr,
     stdin: { isTTY: options.tty ?? false },
-    env: { HOME: options.cwd, ...options.env },
+    // A loaded test machine makes ordinary statements "slow": keep the slow-query log off stderr unless asked for.
+    env: { HOME: options.cwd, TRADEDB_OBSERVABILITY_SLOW_QUERY_THRESHOLD_MS: '600000', ...options.env },
     cwd: options.cwd,
     signal: options.signal,
     confirm: options.confirm,
