@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
+import { makeBackupCommand } from './backup/index.js';
 import { makeConfigCommand } from './config.js';
 import { makeInitCommand } from './init.js';
 import { type CliIo, OutputClosed } from './io.js';
@@ -8,6 +9,7 @@ import { makeMigrateCommand } from './migrate/index.js';
 import { makeQueryCommand } from './query/index.js';
 import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
+import { makeRestoreCommand } from './restore.js';
 import { makeSeedCommand } from './seed.js';
 
 const EXAMPLES = `
@@ -42,6 +44,8 @@ export function buildProgram(scope: CliScope): Command {
   program.addCommand(makeConfigCommand(scope));
   program.addCommand(makeMigrateCommand(scope));
   program.addCommand(makeQueryCommand(scope));
+  program.addCommand(makeBackupCommand(scope));
+  program.addCommand(makeRestoreCommand(scope));
   program.addCommand(makeSeedCommand(scope));
 
   configureAll(program, scope.io);

@@ -1,3 +1,33 @@
+/**
+ * tradedb: the public API. Services import from here; the CLI in commands/
+ * uses nothing else.
+ */
+
+// Backup and restore
+export {
+  type BackupFs,
+  type BackupListEntry,
+  type BackupManifest,
+  type BackupOptions,
+  type BackupResult,
+  backup,
+  type FileHandleLike,
+  type ListBackupsOptions,
+  listBackups,
+  type ManifestFile,
+  NODE_BACKUP_FS,
+  type PruneItem,
+  type PruneOptions,
+  type PruneResult,
+  pruneBackups,
+  type RestoreOptions,
+  type RestoreResult,
+  restore,
+  type StepHook,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyBackup,
+} from './backup/index.js';
 export {
   type ConfigOverride,
   configValue,

@@ -1,6 +1,7 @@
 import {
   DatabaseLockedError,
   DiskFullError,
+  IntegrityError,
   IoError,
   NotFoundError,
   TradeDbError,
@@ -28,6 +29,12 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
       pid,
       { cause: error, hint: 'wait for that process to finish, or retry with --wait 30s' },
     );
+  }
+  if (/Trying to read a database file with version number/.test(message)) {
+    return new IntegrityError(`${firstLine(message)}${where}`, {
+      cause: error,
+      hint: 'the file was written by a newer DuckDB; open it with a newer tradedb',
+    });
   }
   if (/No space left on device|disk is full|Could not write file.*space/i.test(message)) {
     return new DiskFullError(`disk full${where}: ${firstLine(message)}`, { cause: error });

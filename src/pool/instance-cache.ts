@@ -26,6 +26,12 @@ export interface OpenInstanceOptions {
   /** How long to wait for another process's lock; 0 = fail at once. */
   lockWaitMs: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Refuse when this process already has the file open (another pool, a
+   * service's own connections): DuckDB's file lock cannot tell, since the
+   * lock is the process's. Used by restore, which replaces the file.
+   */
+  exclusive?: boolean | undefined;
 }
 
 export interface InstanceLease {
@@ -59,6 +65,11 @@ export async function openInstance(options: OpenInstanceOptions): Promise<Instan
     return { instance, key: ':memory:', release: () => instance.closeSync() };
   }
   const key = cacheKey(options.databasePath);
+  if (options.exclusive && (entries.has(key) || opening.has(key))) {
+    throw new DatabaseLockedError(`database ${key} is open elsewhere in this process`, process.pid, {
+      hint: 'close the pools that use it before replacing the file',
+    });
+  }
   let entry = entries.get(key);
   if (!entry) {
     let pending = opening.get(key);

@@ -23,6 +23,8 @@ export interface PoolOptions {
   observer?: Observer;
   /** Aborting it interrupts every running statement, as `interrupt()` does. */
   signal?: AbortSignal;
+  /** Fail with DatabaseLocked if this process already has the file open (see restore). */
+  exclusive?: boolean;
 }
 
 export interface PoolStats {
@@ -102,6 +104,7 @@ export class Pool {
       settings: instanceSettings(config),
       lockWaitMs: options.lockWaitMs ?? config.pool.lock_wait_ms,
       signal: options.signal,
+      exclusive: options.exclusive,
     });
     return new Pool(lease, options);
   }

@@ -1,0 +1,195 @@
+import path from 'node:path';
+import { BACKUP_METHODS, type BackupMethod } from '../config/schema.js';
+import { NotFoundError, UsageError } from '../errors.js';
+import { NOOP_OBSERVER, trackJob } from '../observability/observer.js';
+import { isInMemory } from '../pool/instance-cache.js';
+import { TOOL_VERSION } from '../version.js';
+import { checkBackupFolder } from './check-folder.js';
+import { snapshotByExport } from './export-method.js';
+import { snapshotByCopy } from './file-method.js';
+import {
+  type BackupFs,
+  errnoOf,
+  exists,
+  fsError,
+  io,
+  NODE_BACKUP_FS,
+  syncDir,
+  writeFileDurably,
+} from './fs-port.js';
+import { type JobOptions, step, throwIfAborted } from './job.js';
+import {
+  type BackupManifest,
+  MANIFEST_FILE,
+  MANIFEST_FORMAT,
+  manifestText,
+  totalBytes,
+  totalRows,
+} from './manifest.js';
+import { backupName, stampOf, tempName } from './naming.js';
+import { type PruneResult, pruneBackups } from './prune.js';
+import { cleanStaleTemps } from './stale.js';
+
+export interface BackupOptions extends JobOptions {
+  /** `file` (copy of the database file) or `export` (Parquet); default `backup.method`. */
+  method?: BackupMethod;
+  /** Where the backup folder goes; default `backup.directory`. */
+  directory?: string;
+  /** Prune afterwards, keeping this many of the newest backups. */
+  keep?: number;
+  /** How long to wait for another process's lock; default `pool.lock_wait_ms`. */
+  lockWaitMs?: number;
+  /** The clock that names the backup (tests pin it to make two backups in one millisecond). */
+  now?: () => Date;
+}
+
+export interface BackupResult {
+  /** The finished backup folder. */
+  path: string;
+  name: string;
+  method: BackupMethod;
+  created_at: string;
+  tables: number;
+  rows: number;
+  files: number;
+  size_bytes: number;
+  schema_version: string | null;
+  duckdb_version: string;
+  storage_version: string;
+  duration_ms: number;
+  /** Temporary folders of killed jobs removed before this backup. */
+  cleaned: string[];
+  /** What `keep` pruned, when it was given. */
+  prune: PruneResult | null;
+  manifest: BackupManifest;
+}
+
+/**
+ * Makes a backup: a snapshot into a temporary folder (`.tmp-...`), fsynced,
+ * `manifest.json` written last, checked, then renamed to
+ * `<dir>/<UTC time to the ms>-<method>`. A failure (a full disk, a kill)
+ * leaves nothing that looks like a backup.
+ *
+ * @example
+ * const result = await backup({ config, method: 'file', keep: 7 });
+ * console.log(result.path, result.size_bytes);
+ */
+export function backup(options: BackupOptions): Promise<BackupResult> {
+  return trackJob(
+    options.observer ?? NOOP_OBSERVER,
+    'backup',
+    () => runBackup(options),
+    (result) => ({
+      rows: result.rows,
+      bytes: result.size_bytes,
+    }),
+  );
+}
+
+async function runBackup(options: BackupOptions): Promise<BackupResult> {
+  const started = performance.now();
+  const fs = options.fs ?? NODE_BACKUP_FS;
+  const { config, signal } = options;
+  const method = options.method ?? config.backup.method;
+  if (!BACKUP_METHODS.includes(method)) {
+    throw new UsageError(
+      `unknown backup method ${JSON.stringify(method)}; use one of ${BACKUP_METHODS.join(', ')}`,
+    );
+  }
+  if (options.keep !== undefined && (!Number.isSafeInteger(options.keep) || options.keep < 1)) {
+    throw new UsageError(`keep must be a whole number of at least 1, got ${options.keep}`);
+  }
+  if (isInMemory(config.database_path)) throw new UsageError('an in-memory database cannot be backed up');
+  // A read-write open would create a missing database: an empty backup of nothing.
+  if (!(await exists(fs, config.database_path))) {
+    throw new NotFoundError(`no database at ${config.database_path}`, {
+      hint: 'check --database or database_path',
+    });
+  }
+  const root = path.resolve(options.directory ?? config.backup.directory);
+  await io('creating', root, () => fs.mkdir(root, { recursive: true }));
+  const cleaned = await cleanStaleTemps(fs, root);
+  const createdAt = (options.now ?? (() => new Date()))();
+  const folder = path.join(root, tempName('backup', `${stampOf(createdAt)}-${method}`));
+  await io('creating', folder, () => fs.mkdir(folder));
+  let name: string;
+  let manifest: BackupManifest;
+  try {
+    const snapshotOptions = { ...options, fs, folder, lockWaitMs: options.lockWaitMs };
+    const snapshot =
+      method === 'file' ? await snapshotByCopy(snapshotOptions) : await snapshotByExport(snapshotOptions);
+    throwIfAborted(signal);
+    manifest = {
+      format: MANIFEST_FORMAT,
+      method,
+      created_at: createdAt.toISOString(),
+      tool_version: TOOL_VERSION,
+      duckdb_version: snapshot.facts.duckdb_version,
+      storage_version: snapshot.facts.storage_version,
+      storage_version_number: snapshot.storage_version_number,
+      schema_version: snapshot.facts.schema_version,
+      source_path: config.database_path,
+      tables: snapshot.facts.tables,
+      files: snapshot.files,
+    };
+    await writeFileDurably(fs, path.join(folder, MANIFEST_FILE), manifestText(manifest));
+    await syncDir(fs, folder);
+    await step(options.onStep, 'manifest-written');
+    // The bytes were hashed as they were written; what is left to check is that the folder matches its manifest.
+    await checkBackupFolder(fs, folder, 'quick', signal);
+    await step(options.onStep, 'verified');
+    throwIfAborted(signal);
+    name = await renameUnique(fs, folder, root, createdAt, method);
+    await syncDir(fs, root);
+    await step(options.onStep, 'renamed');
+  } catch (error) {
+    await fs.rm(folder).catch(() => {});
+    throw error;
+  }
+  const prune =
+    options.keep === undefined
+      ? null
+      : await pruneBackups({ ...options, directory: root, keep: options.keep, newestVerified: name });
+  return {
+    path: path.join(root, name),
+    name,
+    method,
+    created_at: manifest.created_at,
+    tables: Object.keys(manifest.tables).length,
+    rows: totalRows(manifest),
+    files: manifest.files.length,
+    size_bytes: totalBytes(manifest),
+    schema_version: manifest.schema_version,
+    duckdb_version: manifest.duckdb_version,
+    storage_version: manifest.storage_version,
+    duration_ms: Math.round(performance.now() - started),
+    cleaned,
+    prune,
+    manifest,
+  };
+}
+
+/**
+ * Renames the finished folder to its final name. rename(2) onto an existing
+ * backup fails (it is not empty), so a taken name moves on to `-2`, `-3`:
+ * two backups in one millisecond both survive.
+ */
+async function renameUnique(
+  fs: BackupFs,
+  folder: string,
+  root: string,
+  createdAt: Date,
+  method: string,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const name = backupName(createdAt, method, attempt);
+    try {
+      await fs.rename(folder, path.join(root, name));
+      return name;
+    } catch (error) {
+      const code = errnoOf(error);
+      if ((code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') && attempt < 1000) continue;
+      throw fsError(error, 'renaming', folder);
+    }
+  }
+}

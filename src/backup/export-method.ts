@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { Pool } from '../pool/pool.js';
+import { quoteLiteral, readDatabaseFacts } from './database-facts.js';
+import type { Snapshot } from './file-method.js';
+import { type BackupFs, listFilesRecursive, syncDir, syncFile } from './fs-port.js';
+import { hashFile } from './hashing-copy.js';
+import { type JobOptions, jobConfig, step, throwIfAborted } from './job.js';
+import { EXPORT_DIR, type ManifestFile } from './manifest.js';
+import { readStorageNumber } from './storage-version.js';
+
+/**
+ * The `export` method: EXPORT DATABASE as Parquet (zstd) from a read-only
+ * open, so it runs beside other readers and restores on other DuckDB
+ * versions. Counts and export share one transaction: one snapshot.
+ */
+export async function snapshotByExport(
+  options: JobOptions & { fs: BackupFs; folder: string; lockWaitMs?: number | undefined },
+): Promise<Snapshot> {
+  const { fs, folder, signal } = options;
+  const dataDir = path.join(folder, EXPORT_DIR);
+  const pool = await Pool.open({
+    config: jobConfig(options.config),
+    readOnly: true,
+    lockWaitMs: options.lockWaitMs,
+    observer: options.observer,
+    signal,
+  });
+  let facts: Snapshot['facts'];
+  let source: string;
+  try {
+    await step(options.onStep, 'locked');
+    source = pool.file;
+    facts = await pool.withReader(async (session) => {
+      await session.run('BEGIN TRANSACTION');
+      try {
+        const read = await readDatabaseFacts(session);
+        await session.run(`EXPORT DATABASE ${quoteLiteral(dataDir)} (FORMAT parquet, COMPRESSION zstd)`);
+        await session.run('COMMIT');
+        return read;
+      } catch (error) {
+        await session.run('ROLLBACK').catch(() => {});
+        throw error;
+      }
+    });
+  } finally {
+    await pool.close();
+  }
+  await step(options.onStep, 'exported');
+  // DuckDB wrote these files; reading each once for its sha256 is the only pass over them.
+  const files: ManifestFile[] = [];
+  for (const relative of await listFilesRecursive(fs, dataDir, EXPORT_DIR)) {
+    throwIfAborted(signal);
+    const hashed = await hashFile(fs, path.join(folder, relative), signal);
+    files.push({ path: relative, size_bytes: hashed.size_bytes, sha256: hashed.sha256 });
+  }
+  await syncTree(fs, folder, files);
+  return {
+    facts,
+    files,
+    storage_version_number: (await readStorageNumber(fs, source).catch(() => undefined)) ?? null,
+  };
+}
+
+/** DuckDB does not fsync what EXPORT writes: do it for every file and folder before the manifest. */
+async function syncTree(fs: BackupFs, folder: string, files: ManifestFile[]): Promise<void> {
+  const dirs = new Set<string>();
+  for (const file of files) {
+    await syncFile(fs, path.join(folder, file.path));
+    dirs.add(path.dirname(path.join(folder, file.path)));
+  }
+  for (const dir of dirs) await syncDir(fs, dir);
+}
