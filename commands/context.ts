@@ -162,7 +162,8 @@ export class CommandContext {
     // A command that never asked for the observer still owes the metrics file its run, once the config loaded.
     if (this.loadedConfig && !this.telemetry) {
       const loaded = await this.loadedConfig.catch(() => undefined);
-      if (loaded && loaded.config.observability.metrics_file !== '') await this.observer().catch(() => undefined);
+      if (loaded && loaded.config.observability.metrics_file !== '')
+        await this.observer().catch(() => undefined);
     }
     let first: unknown;
     for (const cleanup of this.cleanups.splice(0)) {

@@ -3,14 +3,17 @@ import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
 import { makeBackupCommand } from './backup/index.js';
 import { makeConfigCommand } from './config.js';
+import { makeExportPartitionsCommand } from './export-partitions.js';
 import { makeInitCommand } from './init.js';
 import { type CliIo, OutputClosed } from './io.js';
 import { makeMigrateCommand } from './migrate/index.js';
+import { makePartitionsCommand } from './partitions.js';
 import { makeQueryCommand } from './query/index.js';
 import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
 import { makeRestoreCommand } from './restore.js';
 import { makeSeedCommand } from './seed.js';
+import { makeStatsCommand } from './stats.js';
 
 const EXAMPLES = `
 Examples:
@@ -44,9 +47,12 @@ export function buildProgram(scope: CliScope): Command {
   program.addCommand(makeConfigCommand(scope));
   program.addCommand(makeMigrateCommand(scope));
   program.addCommand(makeQueryCommand(scope));
+  program.addCommand(makePartitionsCommand(scope));
+  program.addCommand(makeExportPartitionsCommand(scope));
   program.addCommand(makeBackupCommand(scope));
   program.addCommand(makeRestoreCommand(scope));
   program.addCommand(makeSeedCommand(scope));
+  program.addCommand(makeStatsCommand(scope));
 
   configureAll(program, scope.io);
   return program;

@@ -79,13 +79,43 @@ export { hasRegisteredTracerProvider, TRACER_NAME } from './observability/otel-g
 export { MAX_LOGGED_SQL_CHARS, type TextSink } from './observability/slow-log.js';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './observability/telemetry.js';
 export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
+// Partitions and the Parquet cold tier
+export {
+  type ExportState,
+  type ListPartitionsOptions,
+  listPartitions,
+  type PartitionInfo,
+} from './partitioning/discover.js';
+export type { AfterStep, ExportStep, PartitionRef } from './partitioning/export-partition.js';
+export { NODE_PARTITION_FS, type PartitionFs } from './partitioning/fs.js';
+export {
+  type ApplyRetentionOptions,
+  applyRetention,
+  type ExportEvent,
+  type ExportPartitionsOptions,
+  type ExportReport,
+  exportPartitions,
+  type PartitionResult,
+  type ResultStatus,
+} from './partitioning/job.js';
+export type { ExportedFile, LedgerEntry } from './partitioning/ledger.js';
+export type { ManifestPartition, TableManifest } from './partitioning/manifest.js';
+export type { PartitionAction, PlannedItem } from './partitioning/plan.js';
+export {
+  type ReadAcrossTiersOptions,
+  readAcrossTiers,
+  streamAcrossTiers,
+} from './partitioning/read-across-tiers.js';
+export { isPartitionedTable, PARTITIONED_TABLES, type PartitionedTable } from './partitioning/tables.js';
+export { type Tier, tierOf } from './partitioning/tiers.js';
 export { classifyDuckDbError } from './pool/classify.js';
 export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
 export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
-export { type BindValue, isoToMicros, microsToIso, type PlainValue, type Row } from './pool/values.js';
+export type { BindValue, PlainValue, Row } from './pool/values.js';
 export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
 export { fsyncDirectory, writeFileAtomic } from './util/atomic-write.js';
 export { parseDuration } from './util/duration.js';
+export { microsToIso, parseIsoMicros } from './util/iso-time.js';
 
 // Domain: models, query builder, repositories, seed
 
@@ -138,7 +168,7 @@ export {
 } from './models/portfolio-snapshot.js';
 export { POSITION_MODEL, type Position, positionFromRow } from './models/position.js';
 export { applyFill, FLAT_POSITION, type PositionState } from './models/position-accounting.js';
-export { normalizeTimestamp, parseIsoMicros } from './models/timestamp.js';
+export { normalizeTimestamp } from './models/timestamp.js';
 export { type NewFill, prepareFill, TRADE_MODEL, type Trade, tradeFromRow } from './models/trade.js';
 export { isUuid, normalizeUuid } from './models/uuid.js';
 export {
@@ -174,3 +204,7 @@ export { PositionRepository, type PositionScope } from './repositories/position-
 export { type FillResult, TradeRepository } from './repositories/trade-repository.js';
 export { SEED_DEFAULTS, type SeedOptions, type SeedPhase, type SeedProgress } from './seed/options.js';
 export { type SeedResult, seedDatabase } from './seed/seed.js';
+
+// Stats
+
+export { type CollectStatsOptions, collectStats, type StatsReport } from './observability/stats.js';

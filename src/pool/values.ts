@@ -12,11 +12,7 @@ import {
   type DuckDBValue,
   timestampTZValue,
 } from '@duckdb/node-api';
-import { MICROS_PER_SECOND, microsToIso, parseIsoMicros } from '../util/iso-time.js';
-
-/** ISO-8601 text -> microseconds (undefined when it is not a real date or instant). */
-export const isoToMicros = parseIsoMicros;
-export { microsToIso };
+import { MICROS_PER_SECOND, microsToIso } from '../util/iso-time.js';
 
 /**
  * A value as the library hands it out: exact and JSON-friendly. DECIMAL is a

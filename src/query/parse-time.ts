@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { parseIsoMicros } from '../models/timestamp.js';
-import { microsToIso } from '../pool/values.js';
+import { microsToIso } from '../util/iso-time.js';
 
 const RELATIVE_UNIT_MICROS: Readonly<Record<string, bigint>> = {
   s: 1_000_000n,

@@ -2,11 +2,11 @@ import { ValidationError } from '../errors.js';
 import { BAR_INTERVAL_MICROS, BAR_INTERVALS, type BarInterval, isOneOf } from '../models/enums.js';
 import { MARKET_TICK_MODEL } from '../models/market-tick.js';
 import { timestampMicros } from '../models/timestamp.js';
-import { microsToIso } from '../pool/values.js';
 import type { Condition } from '../query/filter.js';
 import { parseTime } from '../query/parse-time.js';
 import { conditionSql } from '../query/select.js';
 import { ParamList, type Statement } from '../query/statement.js';
+import { microsToIso } from '../util/iso-time.js';
 
 /**
  * The bucket of `ts` for a width in microseconds, in integer arithmetic:

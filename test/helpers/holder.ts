@@ -6,19 +6,23 @@ const DUCKDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('@duckdb
 
 /**
  * Another process that opens the database read-write (taking DuckDB's file
- * lock), like a trading service would, and holds it for `holdMs` (or until
- * killed).
+ * lock), like a trading service would, or read-only like another reader,
+ * and holds it for `holdMs` (or until killed).
  */
 export async function holdDatabase(
   file: string,
-  options: { cwd: string; holdMs?: number },
+  options: { cwd: string; holdMs?: number; readOnly?: boolean },
 ): Promise<Spawned> {
   const holdMs = options.holdMs ?? 600_000;
+  const mode = options.readOnly ? "{ access_mode: 'READ_ONLY' }" : '{}';
+  const heartbeat = options.readOnly
+    ? ''
+    : "await connection.run('CREATE TABLE IF NOT EXISTS holder_heartbeat (x INTEGER)');";
   const source = `
     const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
-    const instance = await DuckDBInstance.create(${JSON.stringify(file)});
+    const instance = await DuckDBInstance.create(${JSON.stringify(file)}, ${mode});
     const connection = await instance.connect();
-    await connection.run('CREATE TABLE IF NOT EXISTS holder_heartbeat (x INTEGER)');
+    ${heartbeat}
     process.stdout.write('ready\\n');
     setTimeout(() => { connection.closeSync(); instance.closeSync(); process.stdout.write('released\\n'); }, ${holdMs});
   `;

@@ -1,29 +1,29 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { isoToMicros, microsToIso } from '../../src/index.js';
+import { microsToIso, parseIsoMicros } from '../../src/index.js';
 import { toPlain } from '../../src/pool/values.js';
 
-describe('microsToIso / isoToMicros', () => {
+describe('microsToIso / parseIsoMicros', () => {
   it('keeps every microsecond, before and after the epoch', () => {
     for (const text of [
       '2026-11-27T08:00:00.123456Z',
       '1969-12-31T23:59:59.999999Z',
       '2000-01-01T00:00:00.000001Z',
     ]) {
-      expect(microsToIso(isoToMicros(text)!)).toBe(text);
+      expect(microsToIso(parseIsoMicros(text)!)).toBe(text);
     }
   });
 
   it('reads dates, offsets and short fractions', () => {
-    expect(microsToIso(isoToMicros('2026-11-27')!)).toBe('2026-11-27T00:00:00.000000Z');
-    expect(microsToIso(isoToMicros('2026-11-27T10:30:00+02:00')!)).toBe('2026-11-27T08:30:00.000000Z');
-    expect(microsToIso(isoToMicros('2026-11-27 08:00:00.5')!)).toBe('2026-11-27T08:00:00.500000Z');
+    expect(microsToIso(parseIsoMicros('2026-11-27')!)).toBe('2026-11-27T00:00:00.000000Z');
+    expect(microsToIso(parseIsoMicros('2026-11-27T10:30:00+02:00')!)).toBe('2026-11-27T08:30:00.000000Z');
+    expect(microsToIso(parseIsoMicros('2026-11-27 08:00:00.5')!)).toBe('2026-11-27T08:00:00.500000Z');
   });
 
   it('refuses text that is not a time', () => {
-    expect(isoToMicros('yesterday')).toBeUndefined();
-    expect(isoToMicros('2026-13-45')).toBeUndefined();
-    expect(isoToMicros('2026-02-30')).toBeUndefined();
+    expect(parseIsoMicros('yesterday')).toBeUndefined();
+    expect(parseIsoMicros('2026-13-45')).toBeUndefined();
+    expect(parseIsoMicros('2026-02-30')).toBeUndefined();
   });
 });
 

@@ -60,7 +60,9 @@ describe('restore', () => {
     const { config, made, current } = await changedSinceBackup();
     const service = await Pool.open({ config });
     try {
-      await expect(restore({ config, backup: made.path, force: true })).rejects.toBeInstanceOf(DatabaseLockedError);
+      await expect(restore({ config, backup: made.path, force: true })).rejects.toBeInstanceOf(
+        DatabaseLockedError,
+      );
     } finally {
       await service.close();
     }

@@ -1,0 +1,96 @@
+import type { Session } from '../pool/session.js';
+import { addDays } from './days.js';
+import { dayExpression, dayFilter, quoteIdent, rowHashExpression, type TableColumn } from './sql.js';
+import type { PartitionedTableSpec } from './tables.js';
+
+/** Rows and time range of one UTC day of a table, as the database holds it now. */
+export interface DayStats {
+  date: string;
+  rows: number;
+  min_time: string | null;
+  max_time: string | null;
+}
+
+/** DayStats plus the digest that tells whether the rows changed since an export. */
+export interface DayFingerprint extends DayStats {
+  fingerprint: string;
+}
+
+type StatsRow = {
+  day: string;
+  rows: bigint;
+  min_time: string | null;
+  max_time: string | null;
+};
+
+type FingerprintRow = StatsRow & { min_us: bigint | null; max_us: bigint | null; digest: string | null };
+
+/** Every UTC day of a table that has rows: one cheap scan (no hashing). */
+export async function dailyStats(session: Session, spec: PartitionedTableSpec): Promise<DayStats[]> {
+  const time = quoteIdent(spec.timeColumn);
+  const rows = await session.all<StatsRow>(
+    `SELECT CAST(${dayExpression(spec.timeColumn)} AS VARCHAR) AS day, count(*) AS rows,
+            min(${time}) AS min_time, max(${time}) AS max_time
+     FROM ${quoteIdent(spec.table)} GROUP BY day`,
+    undefined,
+    { table: spec.table },
+  );
+  return rows.map(toStats);
+}
+
+/**
+ * Fingerprints of the given days (those that have rows), in one scan of the
+ * range they span. Hashing every column costs a full read, so discovery asks
+ * only for days that have an export to compare with.
+ */
+export async function dayFingerprints(
+  session: Session,
+  spec: PartitionedTableSpec,
+  columns: readonly TableColumn[],
+  days: readonly string[],
+): Promise<Map<string, DayFingerprint>> {
+  const result = new Map<string, DayFingerprint>();
+  if (days.length === 0) return result;
+  const sorted = [...days].sort();
+  const first = sorted[0]!;
+  const last = sorted.at(-1)!;
+  const time = quoteIdent(spec.timeColumn);
+  const range =
+    first === last
+      ? dayFilter(spec, first)
+      : `${time} >= TIMESTAMPTZ '${first} 00:00:00+00' AND ${time} < TIMESTAMPTZ '${addDays(last, 1)} 00:00:00+00'`;
+  const rows = await session.all<FingerprintRow>(
+    `SELECT CAST(${dayExpression(spec.timeColumn)} AS VARCHAR) AS day, count(*) AS rows,
+            min(${time}) AS min_time, max(${time}) AS max_time,
+            epoch_us(min(${time})) AS min_us, epoch_us(max(${time})) AS max_us,
+            ${rowHashExpression(columns)} AS digest
+     FROM ${quoteIdent(spec.table)} WHERE ${range} GROUP BY day`,
+    undefined,
+    { table: spec.table },
+  );
+  const wanted = new Set(days);
+  for (const row of rows) {
+    if (!wanted.has(row.day)) continue;
+    result.set(row.day, { ...toStats(row), fingerprint: fingerprintText(row) });
+  }
+  return result;
+}
+
+/** The fingerprint of one day, or undefined when it has no rows. */
+export async function dayFingerprint(
+  session: Session,
+  spec: PartitionedTableSpec,
+  columns: readonly TableColumn[],
+  day: string,
+): Promise<DayFingerprint | undefined> {
+  return (await dayFingerprints(session, spec, columns, [day])).get(day);
+}
+
+function toStats(row: StatsRow): DayStats {
+  return { date: row.day, rows: Number(row.rows), min_time: row.min_time, max_time: row.max_time };
+}
+
+/** Versioned, so that a change of the recipe marks old exports stale instead of comparing unlike digests. */
+function fingerprintText(row: FingerprintRow): string {
+  return `v1:${row.rows}:${row.min_us}:${row.max_us}:${row.digest}`;
+}

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import type { Session } from '../pool/session.js';
+import { quoteLiteral } from './sql.js';
+
+/**
+ * The row count stored in Parquet files' footers, read back by DuckDB's
+ * Parquet reader: proof that what is on disk holds what was meant to be
+ * written, without decompressing the data.
+ */
+export async function parquetRowCount(session: Session, files: readonly string[]): Promise<number> {
+  if (files.length === 0) return 0;
+  const list = files.map(quoteLiteral).join(', ');
+  const row = await session.one<{ rows: bigint | null }>(
+    `SELECT CAST(sum(num_rows) AS BIGINT) AS rows FROM parquet_file_metadata([${list}])`,
+  );
+  return Number(row?.rows ?? 0n);
+}
+
+/** Absolute paths of a partition folder's files. */
+export function filePaths(dir: string, names: readonly string[]): string[] {
+  return names.map((name) => path.join(dir, name));
+}

@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, spawnBin, waitFor } from '../helpers/bin.js';
+import { cli } from '../helpers/cli.js';
+import {
+  type CliDatabase,
+  cliDatabase,
+  dbCounts,
+  insertTicks,
+  ledgerRows,
+  parquetCount,
+  partitionFile,
+  withCliPool,
+} from '../integration/partitioning/fixture.js';
+
+/**
+ * These tests run the built CLI (bin/tradedb.cjs -> dist/) and SIGKILL it.
+ * The build is refreshed when this feature's sources are newer than dist/.
+ */
+function ensureBuilt(): void {
+  const built = path.join(ROOT, 'dist', 'commands', 'export-partitions.js');
+  const sources = [
+    path.join(ROOT, 'commands', 'export-partitions.ts'),
+    path.join(ROOT, 'commands', 'main.ts'),
+    ...fs
+      .readdirSync(path.join(ROOT, 'src', 'partitioning'))
+      .map((name) => path.join(ROOT, 'src', 'partitioning', name)),
+  ];
+  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
+  if (sources.every((file) => fs.statSync(file).mtimeMs <= builtAt)) return;
+  try {
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      {
+        cwd: ROOT,
+        stdio: 'pipe',
+      },
+    );
+  } catch {
+    // Type errors elsewhere in the tree do not stop tsc from emitting; the check below is what matters.
+  }
+  if (!fs.existsSync(built))
+    throw new Error('dist/commands/export-partitions.js is missing: run `npm run build`');
+}
+
+beforeAll(ensureBuilt, 120_000);
+
+const OLD = { warm: 300, cold: 400 };
+const NEW = { warm: 310, cold: 410 };
+
+/** Warm (3) and cold (6) days, exported once, then both made stale by late rows. */
+async function staleExport(): Promise<CliDatabase> {
+  const db = await cliDatabase([
+    [3, OLD.warm],
+    [6, OLD.cold],
+  ]);
+  expect((await cli(['export-partitions'], { cwd: db.dir, env: db.env })).code).toBe(0);
+  await withCliPool(db, async (pool) => {
+    await insertTicks(pool, db.day(3), NEW.warm - OLD.warm, 500_000);
+    await insertTicks(pool, db.day(6), NEW.cold - OLD.cold, 600_000);
+  });
+  return db;
+}
+
+/** What a reader sees for a day: exactly one Parquet file, readable in full, and its row count. */
+async function visibleRows(db: CliDatabase, age: number): Promise<number> {
+  const dir = path.join(db.root, 'market_ticks', `date=${db.day(age)}`);
+  expect(fs.readdirSync(dir)).toEqual([`market_ticks-${db.day(age)}.parquet`]);
+  return withCliPool(db, (pool) => parquetCount(pool, partitionFile(db.root, 'market_ticks', db.day(age))));
+}
+
+function manifestRows(db: CliDatabase): Record<string, number> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(db.root, 'market_ticks', '_manifest.json'), 'utf8'));
+  return Object.fromEntries(manifest.partitions.map((p: { date: string; rows: number }) => [p.date, p.rows]));
+}
+
+function hidden(db: CliDatabase): string[] {
+  return fs
+    .readdirSync(path.join(db.root, 'market_ticks'))
+    .filter((name) => name.startsWith('_s') || name.startsWith('.'));
+}
+
+/** The next, unhindered run finishes the job: every day exported from the current rows, nothing left over. */
+async function expectRecovered(db: CliDatabase): Promise<void> {
+  const next = await cli(['export-partitions', '--json'], { cwd: db.dir, env: db.env });
+  expect(next.code).toBe(0);
+  expect(hidden(db)).toEqual([]);
+  expect(await visibleRows(db, 6)).toBe(NEW.cold);
+  expect(await visibleRows(db, 3)).toBe(NEW.warm);
+  expect(manifestRows(db)).toEqual({ [db.day(6)]: NEW.cold, [db.day(3)]: NEW.warm });
+  const ledger = await withCliPool(db, ledgerRows);
+  expect(ledger.map((row) => [row['partition_date'], Number(row['row_count'])])).toEqual([
+    [db.day(6), NEW.cold],
+    [db.day(3), NEW.warm],
+  ]);
+  const counts = await withCliPool(db, (pool) => dbCounts(pool));
+  expect(counts.get(db.day(6))).toBe(NEW.cold);
+  const again = await cli(['export-partitions', '--json'], { cwd: db.dir, env: db.env });
+  expect(JSON.parse(again.stdout).partitions).toEqual([]);
+}
+
+describe('export-partitions killed with SIGKILL', () => {
+  // The cold day (6) is exported first; the kill lands in its re-export.
+  it.each([
+    ['staging', OLD.cold, OLD.cold],
+    ['written', OLD.cold, OLD.cold],
+    ['swapped', NEW.cold, OLD.cold],
+    ['recorded', NEW.cold, NEW.cold],
+  ])(
+    'after step %s leaves the old or the new partition visible, never a mix, and the next run finishes',
+    async (step, visible, recorded) => {
+      const db = await staleExport();
+      const run = spawnBin(['export-partitions'], {
+        cwd: db.dir,
+        env: { ...db.env, TRADEDB_TEST_EXPORT_PAUSE: step },
+      });
+      await waitFor(
+        () => run.output().stderr.includes(`tradedb-test: paused after ${step}`),
+        30_000,
+        `pause at ${step}`,
+      );
+      run.child.kill('SIGKILL');
+      const finished = await run.done;
+      expect(finished.signal).toBe('SIGKILL');
+
+      expect(await visibleRows(db, 6)).toBe(visible);
+      expect(await visibleRows(db, 3)).toBe(OLD.warm);
+      const ledger = await withCliPool(db, ledgerRows);
+      expect(Number(ledger.find((row) => row['partition_date'] === db.day(6))!['row_count'])).toBe(recorded);
+      // The manifest is written at the end of the table: still the old one.
+      expect(manifestRows(db)).toEqual({ [db.day(6)]: OLD.cold, [db.day(3)]: OLD.warm });
+      // Before the swap the staging folder is left behind (hidden); the next run removes it.
+      expect(hidden(db)).toHaveLength(step === 'staging' || step === 'written' ? 1 : 0);
+
+      await expectRecovered(db);
+    },
+  );
+
+  it('at whatever moment the first partition finishes leaves every day old or new, and the next run finishes', async () => {
+    const db = await staleExport();
+    const run = spawnBin(['export-partitions'], { cwd: db.dir, env: db.env });
+    await waitFor(
+      () => run.output().stderr.includes('export market_ticks'),
+      30_000,
+      'the first progress line',
+    );
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect([OLD.cold, NEW.cold]).toContain(await visibleRows(db, 6));
+    expect([OLD.warm, NEW.warm]).toContain(await visibleRows(db, 3));
+    await expectRecovered(db);
+  });
+});

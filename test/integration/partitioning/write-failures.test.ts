@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { exportPartitions, NODE_PARTITION_FS, type PartitionFs } from '../../../src/index.js';
+import {
+  daysAgo,
+  type Fixture,
+  insertTicks,
+  ledgerRows,
+  NOW,
+  openFixture,
+  parquetCount,
+  partitionFile,
+} from './fixture.js';
+
+let fixture: Fixture | undefined;
+afterEach(async () => {
+  await fixture?.pool.close();
+  fixture = undefined;
+});
+
+const WARM = daysAgo(3);
+const COLD = daysAgo(6);
+
+async function twoPartitions(): Promise<Fixture> {
+  fixture = await openFixture();
+  await insertTicks(fixture.pool, WARM, 300, 30_000);
+  await insertTicks(fixture.pool, COLD, 400, 60_000);
+  return fixture;
+}
+
+function errno(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: ${message}`), { code });
+}
+
+/** The real file system, except that `op` throws ENOSPC (or `code`) when `when` says so. */
+function failing<K extends keyof PartitionFs>(
+  op: K,
+  when: (...args: Parameters<PartitionFs[K]>) => boolean,
+  code = 'ENOSPC',
+): PartitionFs {
+  const real = NODE_PARTITION_FS[op] as (...args: unknown[]) => Promise<unknown>;
+  return {
+    ...NODE_PARTITION_FS,
+    [op]: async (...args: Parameters<PartitionFs[K]>) => {
+      if (when(...args)) throw errno(code, `no space left on device, ${op} '${args[0]}'`);
+      return real(...args);
+    },
+  };
+}
+
+/** Nothing hidden or half-written is left in the table's folder. */
+function leftovers(root: string): string[] {
+  const dir = path.join(root, 'market_ticks');
+  return fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((name) => name.startsWith('_s') || name.startsWith('.'))
+    : [];
+}
+
+function visibleFiles(root: string, day: string): string[] {
+  const dir = path.join(root, 'market_ticks', `date=${day}`);
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+describe('a write failure during export', () => {
+  it('fails only that partition with DISK_FULL (exit 74) when its staging folder cannot be created', async () => {
+    const { pool, root } = await twoPartitions();
+    const fsWithFullDisk = failing('mkdir', (dir) => path.basename(dir).startsWith(`_staging-${WARM}`));
+    const report = await exportPartitions(pool, { now: NOW, fs: fsWithFullDisk });
+    expect(report.results.map((r) => [r.date, r.status, r.error?.code, r.error?.exitCode])).toEqual([
+      [COLD, 'done', undefined, undefined],
+      [WARM, 'failed', 'DISK_FULL', 74],
+    ]);
+    expect(report.failed).toBe(1);
+    expect(visibleFiles(root, WARM)).toEqual([]);
+    expect(leftovers(root)).toEqual([]);
+  });
+
+  it('leaves nothing visible when DuckDB itself hits a full disk in COPY, and the next run finishes', async () => {
+    const { pool, root } = await twoPartitions();
+    // The staged file is a link to /dev/full: DuckDB's own write fails with ENOSPC mid-COPY.
+    const fullDevice: PartitionFs = {
+      ...NODE_PARTITION_FS,
+      mkdir: async (dir) => {
+        await NODE_PARTITION_FS.mkdir(dir);
+        if (path.basename(dir).startsWith(`_staging-${WARM}`)) {
+          fs.symlinkSync('/dev/full', path.join(dir, `market_ticks-${WARM}.parquet`));
+        }
+      },
+    };
+    const report = await exportPartitions(pool, { now: NOW, fs: fullDevice });
+    const failed = report.results.find((r) => r.date === WARM)!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error?.code).toBe('DISK_FULL');
+    expect(failed.error?.message).toMatch(/No space left on device/);
+    expect(failed.error?.exitCode).toBe(74);
+    expect(visibleFiles(root, WARM)).toEqual([]);
+    expect(leftovers(root)).toEqual([]);
+    expect((await ledgerRows(pool)).map((row) => row['partition_date'])).toEqual([COLD]);
+
+    const next = await exportPartitions(pool, { now: NOW });
+    expect(next.results.map((r) => [r.date, r.status])).toEqual([[WARM, 'done']]);
+    expect(await parquetCount(pool, partitionFile(root, 'market_ticks', WARM))).toBe(300);
+  });
+
+  it('leaves no partition visible when the rename into place fails on a first export', async () => {
+    const { pool, root } = await twoPartitions();
+    const report = await exportPartitions(pool, {
+      now: NOW,
+      fs: failing('rename', (_from, to) => path.basename(to) === `date=${WARM}`),
+    });
+    expect(report.results.find((r) => r.date === WARM)?.error?.code).toBe('DISK_FULL');
+    expect(fs.existsSync(path.join(root, 'market_ticks', `date=${WARM}`))).toBe(false);
+    expect(leftovers(root)).toEqual([]);
+  });
+
+  it('keeps the old file, intact and recorded, when replacing a stale partition fails', async () => {
+    const { pool, root } = await twoPartitions();
+    await exportPartitions(pool, { now: NOW });
+    const ledger = await ledgerRows(pool);
+    await insertTicks(pool, WARM, 10, 99_000);
+    const report = await exportPartitions(pool, {
+      now: NOW,
+      fs: failing('rename', (from) => path.basename(from) === `market_ticks-${WARM}.parquet`),
+    });
+    expect(report.results.map((r) => [r.date, r.status, r.error?.code])).toEqual([
+      [WARM, 'failed', 'DISK_FULL'],
+    ]);
+    expect(visibleFiles(root, WARM)).toEqual([`market_ticks-${WARM}.parquet`]);
+    expect(await parquetCount(pool, partitionFile(root, 'market_ticks', WARM))).toBe(300);
+    expect(await ledgerRows(pool)).toEqual(ledger);
+    expect(leftovers(root)).toEqual([]);
+  });
+
+  it('reports a manifest that cannot be written, keeps the old one, and the next run repairs it', async () => {
+    const { pool, root } = await twoPartitions();
+    const manifest = path.join(root, 'market_ticks', '_manifest.json');
+    await exportPartitions(pool, { now: NOW, to: COLD });
+    const old = fs.readFileSync(manifest, 'utf8');
+    const report = await exportPartitions(pool, {
+      now: NOW,
+      fs: failing('writeDurable', (file) => path.basename(file).startsWith('._manifest')),
+    });
+    expect(report.exported).toBe(1);
+    expect(report.results.at(-1)).toMatchObject({
+      table: 'market_ticks',
+      action: 'manifest',
+      status: 'failed',
+    });
+    expect(report.results.at(-1)!.error?.exitCode).toBe(74);
+    expect(fs.readFileSync(manifest, 'utf8')).toBe(old);
+    expect(leftovers(root)).toEqual([]);
+
+    const next = await exportPartitions(pool, { now: NOW });
+    expect(next.results).toEqual([]);
+    expect(next.manifests_written).toEqual([manifest]);
+    const written = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+    expect(written.partitions.map((p: { date: string }) => p.date)).toEqual([COLD, WARM]);
+  });
+
+  it('fails the partition with an I/O error (exit 74) when fsync fails', async () => {
+    const { pool, root } = await twoPartitions();
+    const report = await exportPartitions(pool, {
+      now: NOW,
+      fs: failing('fsync', (file) => file.endsWith(`market_ticks-${COLD}.parquet`), 'EIO'),
+    });
+    const failed = report.results.find((r) => r.date === COLD)!;
+    expect([failed.status, failed.error?.code, failed.error?.exitCode]).toEqual(['failed', 'IO', 74]);
+    expect(visibleFiles(root, COLD)).toEqual([]);
+    expect(visibleFiles(root, WARM)).toEqual([`market_ticks-${WARM}.parquet`]);
+  });
+});
