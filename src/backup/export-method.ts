@@ -30,18 +30,14 @@ export async function snapshotByExport(
   try {
     await step(options.onStep, 'locked');
     source = pool.file;
-    facts = await pool.withReader(async (session) => {
-      await session.run('BEGIN TRANSACTION');
-      try {
+    facts = await pool.withReader((session) =>
+      // One transaction: the row counts in the manifest are those of the exported snapshot.
+      session.transaction(async () => {
         const read = await readDatabaseFacts(session);
         await session.run(`EXPORT DATABASE ${quoteLiteral(dataDir)} (FORMAT parquet, COMPRESSION zstd)`);
-        await session.run('COMMIT');
         return read;
-      } catch (error) {
-        await session.run('ROLLBACK').catch(() => {});
-        throw error;
-      }
-    });
+      }),
+    );
   } finally {
     await pool.close();
   }

@@ -84,18 +84,6 @@ export function orderByList(spec: PartitionedTableSpec): string {
  * Runs `fn` inside a read-only transaction: every query in it sees one
  * snapshot, so counts, digests, the ledger and a COPY agree with each other.
  */
-export async function inReadSnapshot<T>(session: Session, fn: () => Promise<T>): Promise<T> {
-  await session.run('BEGIN TRANSACTION READ ONLY');
-  try {
-    const result = await fn();
-    await session.run('COMMIT');
-    return result;
-  } catch (error) {
-    try {
-      await session.run('ROLLBACK');
-    } catch {
-      // The transaction may already be gone (an interrupt ends it); the original error is what matters.
-    }
-    throw error;
-  }
+export function inReadSnapshot<T>(session: Session, fn: () => Promise<T>): Promise<T> {
+  return session.transaction(fn, { readOnly: true });
 }

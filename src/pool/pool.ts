@@ -193,20 +193,10 @@ export class Pool {
     }
   }
 
-  private async runTransaction<T>(session: Session, fn: (session: Session) => Promise<T>): Promise<T> {
-    await session.run('BEGIN TRANSACTION');
-    try {
-      const result = await this.writerScope.run({ session, inTransaction: true }, () => fn(session));
-      await session.run('COMMIT');
-      return result;
-    } catch (error) {
-      try {
-        await session.run('ROLLBACK');
-      } catch {
-        // The transaction may already be gone (a failed COMMIT ends it); the original error is what matters.
-      }
-      throw error;
-    }
+  private runTransaction<T>(session: Session, fn: (session: Session) => Promise<T>): Promise<T> {
+    return session.transaction(() =>
+      this.writerScope.run({ session, inTransaction: true }, () => fn(session)),
+    );
   }
 
   stats(): PoolStats {

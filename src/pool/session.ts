@@ -129,6 +129,27 @@ export class Session {
     }
   }
 
+  /**
+   * BEGIN; `fn`; COMMIT on this connection. Any error rolls back (after a
+   * failed statement DuckDB may turn a later COMMIT into a silent rollback)
+   * and is rethrown. `readOnly` gives one consistent snapshot for reads.
+   */
+  async transaction<T>(fn: () => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+    await this.run(options.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
+    try {
+      const result = await fn();
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await this.run('ROLLBACK');
+      } catch {
+        // The transaction may already be gone (a failed COMMIT or an interrupt ends it); the original error matters.
+      }
+      throw error;
+    }
+  }
+
   /** An appender on `table`; closed with the session if the caller does not. */
   async appender(table: string): Promise<DuckDBAppender> {
     const appender = await this.connection.createAppender(table);
