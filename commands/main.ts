@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
 import { makeBackupCommand } from './backup/index.js';
+import { makeBenchCommand } from './bench.js';
 import { makeConfigCommand } from './config.js';
 import { makeExportPartitionsCommand } from './export-partitions.js';
 import { makeInitCommand } from './init.js';
@@ -53,6 +54,7 @@ export function buildProgram(scope: CliScope): Command {
   program.addCommand(makeRestoreCommand(scope));
   program.addCommand(makeSeedCommand(scope));
   program.addCommand(makeStatsCommand(scope));
+  program.addCommand(makeBenchCommand(scope));
 
   configureAll(program, scope.io);
   return program;
@@ -124,7 +126,8 @@ export async function main(): Promise<void> {
   });
   const interrupted = controller.signal.aborted;
   const signalled = String(controller.signal.reason ?? '').includes('SIGTERM') ? 143 : 130;
-  process.exit(interrupted && code !== 64 ? signalled : code);
+  // A command that finished anyway (the signal came after its point of no return) reports what it did: 0.
+  process.exit(interrupted && code !== 0 && code !== 64 ? signalled : code);
 }
 
 async function askOnTerminal(question: string): Promise<boolean> {

@@ -208,3 +208,21 @@ export { type SeedResult, seedDatabase } from './seed/seed.js';
 // Stats
 
 export { type CollectStatsOptions, collectStats, type StatsReport } from './observability/stats.js';
+
+// Benchmarks
+
+export {
+  BENCH_SCENARIOS,
+  type BenchBudget,
+  type BenchHardware,
+  type BenchOptions,
+  type BenchProgress,
+  type BenchReport,
+  type BenchResult,
+  type BenchScenario,
+  type BenchSettings,
+  BUDGETS,
+  judge,
+  runBench,
+  type ScenarioReport,
+} from './bench/index.js';

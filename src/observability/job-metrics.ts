@@ -1,23 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { JOB_TIMESTAMP_METRICS, type JobResult, type JobTimestamp } from './job-metric-names.js';
 import type { JobOutcome } from './observer.js';
+
+export { JOB_TIMESTAMP_METRICS, type JobResult, type JobTimestamp };
 
 // Seconds: a seed of a small database up to a full backup of a large one.
 const JOB_BUCKETS_SECONDS = [0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200];
-
-export type JobResult = 'success' | 'failure';
-
-/** One `last_success` / `last_failure` timestamp of one job, as found in an older metrics file. */
-export interface JobTimestamp {
-  result: JobResult;
-  job: string;
-  seconds: number;
-}
-
-/** Names of the two timestamp gauges, by result: alert rules and dashboards use these names. */
-export const JOB_TIMESTAMP_METRICS: Readonly<Record<JobResult, string>> = {
-  success: 'tradedb_job_last_success_timestamp_seconds',
-  failure: 'tradedb_job_last_failure_timestamp_seconds',
-};
 
 /**
  * Metrics of the jobs (migrate, seed, import, export-partitions, backup,

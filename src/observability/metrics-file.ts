@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { JOB_TIMESTAMP_METRICS, type JobResult, type JobTimestamp } from './job-metrics.js';
+import { JOB_TIMESTAMP_METRICS, type JobResult, type JobTimestamp } from './job-metric-names.js';
 
 /** The text of the file being replaced, or "" when there is none (or it cannot be read). */
 export async function readPreviousFile(target: string): Promise<string> {
