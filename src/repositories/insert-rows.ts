@@ -3,7 +3,7 @@ import { bindRow, placeholders } from '../models/row-codec.js';
 import type { Session } from '../pool/session.js';
 
 /** Rows per INSERT statement: a few thousand parameters, and few distinct statements to prepare. */
-const INSERT_BATCH = 200;
+export const INSERT_BATCH = 200;
 
 /**
  * Inserts model records with multi-row `INSERT ... VALUES` statements on
