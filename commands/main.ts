@@ -1,20 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
-import { makeBackupCommand } from './backup/index.js';
-import { makeBenchCommand } from './bench.js';
-import { makeConfigCommand } from './config.js';
-import { makeExportPartitionsCommand } from './export-partitions.js';
-import { makeInitCommand } from './init.js';
 import { type CliIo, OutputClosed } from './io.js';
-import { makeMigrateCommand } from './migrate/index.js';
-import { makePartitionsCommand } from './partitions.js';
-import { makeQueryCommand } from './query/index.js';
+import { COMMANDS, requestedCommand } from './registry.js';
 import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
-import { makeRestoreCommand } from './restore.js';
-import { makeSeedCommand } from './seed.js';
-import { makeStatsCommand } from './stats.js';
 
 const EXAMPLES = `
 Examples:
@@ -27,8 +17,12 @@ Examples:
 Exit codes: 0 ok, 64 usage, 65 data, 66 not found, 70 internal, 73 exists,
 74 I/O, 75 retry later (locked, timeout), 78 config, 130/143 interrupted.`;
 
-/** Builds the commander program; every subcommand is registered here and only here. */
-export function buildProgram(scope: CliScope): Command {
+/**
+ * Builds the commander program. Every subcommand is registered here, from
+ * the registry: the one named in `argv` is loaded in full, the others are
+ * stand-ins with their name and summary, enough for help and suggestions.
+ */
+export async function buildProgram(scope: CliScope, argv: readonly string[]): Promise<Command> {
   const program = new Command('tradedb')
     .description('Database layer and operator tool for a DuckDB trading database')
     .version(TOOL_VERSION, '-V, --version', 'print the version')
@@ -44,17 +38,12 @@ export function buildProgram(scope: CliScope): Command {
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 
-  program.addCommand(makeInitCommand(scope));
-  program.addCommand(makeConfigCommand(scope));
-  program.addCommand(makeMigrateCommand(scope));
-  program.addCommand(makeQueryCommand(scope));
-  program.addCommand(makePartitionsCommand(scope));
-  program.addCommand(makeExportPartitionsCommand(scope));
-  program.addCommand(makeBackupCommand(scope));
-  program.addCommand(makeRestoreCommand(scope));
-  program.addCommand(makeSeedCommand(scope));
-  program.addCommand(makeStatsCommand(scope));
-  program.addCommand(makeBenchCommand(scope));
+  const wanted = requestedCommand(argv);
+  for (const entry of COMMANDS) {
+    program.addCommand(
+      entry.name === wanted ? (await entry.load())(scope) : new Command(entry.name).description(entry.summary),
+    );
+  }
 
   configureAll(program, scope.io);
   return program;
@@ -83,7 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = code;
     },
   };
-  const program = buildProgram(scope);
+  const program = await buildProgram(scope, argv);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backup, listBackups, Pool, type TradeDbConfig, verifyBackup } from '../../src/index.js';
-import { type Finished, ROOT, spawnBin, waitFor } from '../helpers/bin.js';
+import { type Finished, spawnBin, waitFor } from '../helpers/bin.js';
+import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import {
   addRows,
@@ -17,19 +16,8 @@ import {
  * SIGKILL at known moments (the CLI's TRADEDB_TEST_PAUSE_AFTER hook) and at
  * arbitrary ones, on the built CLI as a real child process.
  */
-beforeAll(() => {
-  // These tests run the built CLI: make sure it contains this code.
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'commands', 'restore.js'))) {
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
-  }
-});
+// These tests run the built CLI (bin/tradedb.cjs -> dist/cli).
+beforeAll(buildOnce, 120_000);
 
 function envFor(config: TradeDbConfig): Record<string, string> {
   return {

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, spawnBin, waitFor } from '../helpers/bin.js';
+import { spawnBin, waitFor } from '../helpers/bin.js';
+import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import {
   type CliDatabase,
@@ -15,38 +15,8 @@ import {
   withCliPool,
 } from '../integration/partitioning/fixture.js';
 
-/**
- * These tests run the built CLI (bin/tradedb.cjs -> dist/) and SIGKILL it.
- * The build is refreshed when this feature's sources are newer than dist/.
- */
-function ensureBuilt(): void {
-  const built = path.join(ROOT, 'dist', 'commands', 'export-partitions.js');
-  const sources = [
-    path.join(ROOT, 'commands', 'export-partitions.ts'),
-    path.join(ROOT, 'commands', 'main.ts'),
-    ...fs
-      .readdirSync(path.join(ROOT, 'src', 'partitioning'))
-      .map((name) => path.join(ROOT, 'src', 'partitioning', name)),
-  ];
-  const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
-  if (sources.every((file) => fs.statSync(file).mtimeMs <= builtAt)) return;
-  try {
-    execFileSync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-      },
-    );
-  } catch {
-    // Type errors elsewhere in the tree do not stop tsc from emitting; the check below is what matters.
-  }
-  if (!fs.existsSync(built))
-    throw new Error('dist/commands/export-partitions.js is missing: run `npm run build`');
-}
-
-beforeAll(ensureBuilt, 120_000);
+// These tests run the built CLI (bin/tradedb.cjs -> dist/cli) and SIGKILL it.
+beforeAll(buildOnce, 120_000);
 
 const OLD = { warm: 300, cold: 400 };
 const NEW = { warm: 310, cold: 410 };

@@ -55,7 +55,7 @@ export async function runProcess(ctx: ScenarioContext, env: SpawnSettings['env']
   const spawnSettings: SpawnSettings = { cwd: workspace.folder, env };
   const bin = ctx.bin;
   const built =
-    fs.existsSync(bin) && fs.existsSync(path.join(path.dirname(bin), '..', 'dist', 'commands', 'main.js'));
+    fs.existsSync(bin) && fs.existsSync(path.join(path.dirname(bin), '..', 'dist', 'cli', 'main.js'));
   const scripts = await writeRawScripts(workspace.folder);
   const out = path.join(workspace.folder, 'process-out');
   const lookup = await lookupCommand(bin, database, id, spawnSettings, built);
