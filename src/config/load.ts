@@ -103,7 +103,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   checkCrossFieldRules(values, sources);
   for (const spec of KEY_SPECS) {
     if (spec.type.kind !== 'path') continue;
-    values.set(spec.key, resolvePath(values.get(spec.key) as string, baseDirs.get(spec.key)!, homeDir));
+    const value = values.get(spec.key) as string;
+    // Only the database may be ":memory:"; for any other path it is an ordinary (odd) file name.
+    if (spec.key === 'database_path' && value === ':memory:') continue;
+    values.set(spec.key, resolvePath(value, baseDirs.get(spec.key)!, homeDir));
   }
 
   return Object.freeze({
@@ -128,7 +131,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 function resolvePath(value: string, baseDir: string, homeDir: string): string {
-  if (value === '' || value === ':memory:') return value;
+  if (value === '') return value;
   if (value === '~') return homeDir;
   if (value.startsWith('~/')) return path.join(homeDir, value.slice(2));
   return path.resolve(baseDir, value);

@@ -220,3 +220,16 @@ describe('config.example.toml', () => {
     expect(configValue(config, 'backup.method')).toBe('file');
   });
 });
+
+describe('":memory:"', () => {
+  it('is kept as the database path, but is an ordinary file name for any other path', async () => {
+    const cwd = tempDir();
+    const { config } = await loadConfig({
+      cwd,
+      homeDir: cwd,
+      env: { TRADEDB_DATABASE_PATH: ':memory:', TRADEDB_OBSERVABILITY_METRICS_FILE: ':memory:' },
+    });
+    expect(config.database_path).toBe(':memory:');
+    expect(config.observability.metrics_file).toBe(path.join(cwd, ':memory:'));
+  });
+});
