@@ -42,6 +42,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./seed.js')).makeSeedCommand,
   },
   {
+    name: 'import',
+    summary: 'validated, all-or-nothing bulk load of ticks, orders or trades from CSV or Parquet',
+    load: async () => (await import('./import.js')).makeImportCommand,
+  },
+  {
     name: 'partitions',
     summary: 'list UTC-day partitions with tier (hot/warm/cold/expired), rows and export state',
     load: async () => (await import('./partitions.js')).makePartitionsCommand,
@@ -70,6 +75,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'bench',
     summary: 'benchmark tradedb against raw @duckdb/node-api baselines (DESIGN.md §11 budgets)',
     load: async () => (await import('./bench.js')).makeBenchCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'create a small demo database (migrated, seeded) and take a short tour of the lookups',
+    load: async () => (await import('./demo.js')).makeDemoCommand,
   },
 ];
 

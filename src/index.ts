@@ -226,3 +226,19 @@ export {
   runBench,
   type ScenarioReport,
 } from './bench/index.js';
+
+// Import and demo
+
+export {
+  IMPORT_KINDS,
+  IMPORTABLE_ORDER_STATUSES,
+  type ImportFormat,
+  type ImportKind,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportReject,
+  type ImportResult,
+  importFile,
+  importFormatOf,
+} from './import/index.js';
+export type { BarPage } from './repositories/market-data-repository.js';

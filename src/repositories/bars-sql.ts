@@ -1,6 +1,8 @@
 import { ValidationError } from '../errors.js';
+import { col, type ModelSpec, selectList } from '../models/column.js';
 import { BAR_INTERVAL_MICROS, BAR_INTERVALS, type BarInterval, isOneOf } from '../models/enums.js';
 import { MARKET_TICK_MODEL } from '../models/market-tick.js';
+import { OHLCV_BAR_MODEL } from '../models/ohlcv-bar.js';
 import { timestampMicros } from '../models/timestamp.js';
 import type { Condition } from '../query/filter.js';
 import { parseTime } from '../query/parse-time.js';
@@ -74,4 +76,42 @@ function toMicros(value: string | Date, now: Date | undefined, what: string): bi
 function floorTo(micros: bigint, width: bigint): bigint {
   const remainder = ((micros % width) + width) % width;
   return micros - remainder;
+}
+
+/** ohlcv_bars' columns plus `origin`: whether a bar was stored or computed from ticks. */
+export const BAR_WITH_ORIGIN_MODEL: ModelSpec = {
+  ...OHLCV_BAR_MODEL,
+  columns: [...OHLCV_BAR_MODEL.columns, col.enum('origin', ['stored', 'computed'])],
+};
+
+/**
+ * Stored bars of one interval where they exist, and for every other bucket
+ * the bar computed from ticks, with the columns of BAR_WITH_ORIGIN_MODEL.
+ * Stored bars are read over the same whole-bucket window as computed ones.
+ */
+export function storedOrComputedBarsSql(options: BarSourceOptions): Statement {
+  const computed = barsFromTicksSql(options);
+  const interval = checkInterval(options.interval);
+  const width = BAR_INTERVAL_MICROS[interval];
+  const conditions: Condition[] = [{ column: 'timeframe', op: '=', value: interval }];
+  if (options.symbol !== undefined) conditions.push({ column: 'symbol', op: '=', value: options.symbol });
+  if (options.exchange !== undefined)
+    conditions.push({ column: 'exchange', op: '=', value: options.exchange });
+  if (options.since !== undefined) {
+    const since = toMicros(options.since, options.now, 'since');
+    conditions.push({ column: 'bucket_start', op: '>=', value: microsToIso(floorTo(since, width)) });
+  }
+  if (options.until !== undefined) {
+    const until = toMicros(options.until, options.now, 'until');
+    conditions.push({ column: 'bucket_start', op: '<', value: microsToIso(-floorTo(-until, width)) });
+  }
+  const params = new ParamList(computed.params);
+  const where = conditions.map((condition) => conditionSql(OHLCV_BAR_MODEL, condition, params));
+  const columns = selectList(OHLCV_BAR_MODEL);
+  const sql =
+    `SELECT ${columns}, 'stored' AS origin FROM ohlcv_bars WHERE ${where.join(' AND ')} ` +
+    `UNION ALL SELECT ${selectList(OHLCV_BAR_MODEL, 'c')}, 'computed' AS origin FROM (${computed.sql}) AS c ` +
+    'WHERE NOT EXISTS (SELECT 1 FROM ohlcv_bars AS b WHERE b.timeframe = c.timeframe AND b.exchange = c.exchange ' +
+    'AND b.symbol = c.symbol AND b.bucket_start = c.bucket_start)';
+  return { sql, params: params.values };
 }

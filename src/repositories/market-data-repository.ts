@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import { selectList } from '../models/column.js';
 import type { BarInterval } from '../models/enums.js';
 import {
@@ -9,10 +10,18 @@ import {
   tickFromRow,
 } from '../models/market-tick.js';
 import { barFromRow, OHLCV_BAR_MODEL, type OHLCVBar } from '../models/ohlcv-bar.js';
+import { readAcrossTiers } from '../partitioning/read-across-tiers.js';
 import type { Pool } from '../pool/pool.js';
-import type { Page } from '../query/filter.js';
+import { requireColumn } from '../query/columns.js';
+import { DEFAULT_LIMIT, type Page } from '../query/filter.js';
 import { listPage } from '../query/list.js';
-import { barsFromTicksSql, checkInterval } from './bars-sql.js';
+import { parseTimeIso } from '../query/parse-time.js';
+import {
+  BAR_WITH_ORIGIN_MODEL,
+  barsFromTicksSql,
+  checkInterval,
+  storedOrComputedBarsSql,
+} from './bars-sql.js';
 import { type BarFilter, namedConditions, type TickFilter, type TimeRange } from './filters.js';
 import type { RepositoryOptions } from './options.js';
 import { TickChunkWriter } from './tick-chunks.js';
@@ -23,6 +32,12 @@ const BAR_COLUMNS = selectList(OHLCV_BAR_MODEL);
 const YIELD_EVERY = 16_384;
 
 type Source<T> = Iterable<T> | AsyncIterable<T>;
+
+/** A page of bars that tells how many of its rows were stored and how many computed from ticks. */
+export interface BarPage extends Page<OHLCVBar> {
+  stored: number;
+  computed: number;
+}
 
 export interface MaterializeOptions extends TimeRange {
   /** Default: every interval. */
@@ -105,6 +120,45 @@ export class MarketDataRepository {
     return listPage(this.pool, MARKET_TICK_MODEL, conditions, { now: this.now(), ...filter }, tickFromRow);
   }
 
+  /**
+   * A page of ticks from the database and from the Parquet cold tier
+   * (partitions whose rows were retired after export), newest first. Takes
+   * symbol, since, until and limit; other filters cannot reach the Parquet
+   * files and are refused (ValidationError).
+   */
+  async findTicksAcrossTiers(filter: TickFilter = {}): Promise<Page<MarketTick>> {
+    const unsupported = (['exchange', 'where', 'orderBy', 'offset', 'cursor'] as const).filter((key) => {
+      const value = filter[key];
+      return value !== undefined && !(Array.isArray(value) && value.length === 0) && value !== 0;
+    });
+    if (unsupported.length > 0) {
+      throw new ValidationError(
+        `reading across tiers takes symbol, since, until and limit, not ${unsupported.join(', ')}`,
+      );
+    }
+    const limit = filter.limit ?? DEFAULT_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new ValidationError(`limit must be a positive integer, got ${String(limit)}`);
+    }
+    const now = filter.now ?? this.now();
+    const instant = (value: string | Date | undefined, what: string) =>
+      value === undefined
+        ? undefined
+        : value instanceof Date
+          ? value.toISOString()
+          : parseTimeIso(value, { now, what });
+    const result = await readAcrossTiers(this.pool, {
+      table: 'market_ticks',
+      symbol: filter.symbol,
+      since: instant(filter.since, 'since'),
+      until: instant(filter.until, 'until'),
+      order: 'desc',
+      limit: limit + 1,
+    });
+    const rows = result.rows.slice(0, limit).map(tickFromRow);
+    return { rows, has_more: result.rows.length > limit, next_cursor: null };
+  }
+
   /** The most recent tick of a symbol (by ts, then seq), on one exchange or any. */
   async latestTick(symbol: string, exchange?: string): Promise<MarketTick | undefined> {
     const params = exchange === undefined ? [symbol] : [symbol, exchange];
@@ -154,6 +208,31 @@ export class MarketDataRepository {
     const total = Object.values(written).reduce((sum, count) => sum + count, 0);
     this.pool.observer.rowsWritten('ohlcv_bars', total);
     return written;
+  }
+
+  /**
+   * A page of bars of one interval: the stored bar where `ohlcv_bars` has
+   * one for a bucket, else the bar computed from that bucket's ticks;
+   * newest first by default. `stored` and `computed` count the page's rows.
+   */
+  async findOrComputeBars(filter: BarFilter & { interval: BarInterval }): Promise<BarPage> {
+    // The origin column is internal: user conditions name the bar's own columns only.
+    for (const condition of filter.where ?? []) requireColumn(OHLCV_BAR_MODEL, condition.column);
+    for (const key of filter.orderBy ?? []) requireColumn(OHLCV_BAR_MODEL, key.column, 'sort column');
+    const source = storedOrComputedBarsSql({ ...filter, now: filter.now ?? this.now() });
+    let stored = 0;
+    const page = await listPage(
+      this.pool,
+      BAR_WITH_ORIGIN_MODEL,
+      filter.where ?? [],
+      { now: this.now(), ...filter },
+      (row) => {
+        if (row['origin'] === 'stored') stored += 1;
+        return barFromRow(row);
+      },
+      source,
+    );
+    return { ...page, stored, computed: page.rows.length - stored };
   }
 
   /** A page of stored bars, newest first unless `orderBy` says otherwise. */

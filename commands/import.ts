@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Argument, Command } from 'commander';
+import type { ImportKind, ImportProgress, ImportResult } from '../src/index.js';
+import { action, type CliScope } from './action.js';
+import type { CommandContext } from './context.js';
+import type { Library } from './library.js';
+
+interface ImportFlags {
+  dryRun?: boolean;
+  rejects?: string;
+  force?: boolean;
+}
+
+/** Rejects printed on stderr; `--rejects FILE` has all of them. */
+const SHOWN_REJECTS = 10;
+
+/** `tradedb import <ticks|orders|trades> <file> [--dry-run] [--rejects FILE]`: validated bulk load. */
+export function makeImportCommand(scope: CliScope): Command {
+  return new Command('import')
+    .description('validated, all-or-nothing bulk load of ticks, orders or trades from CSV or Parquet')
+    .addArgument(new Argument('<kind>', 'what the file holds').choices(['ticks', 'orders', 'trades']))
+    .argument('<file>', 'a .csv file (header row naming the columns) or a .parquet file')
+    .option('--dry-run', 'check every row and report; write nothing')
+    .option('--rejects <file>', 'write every rejected row to this CSV file (line, error, values)')
+    .option('--force', 'overwrite the --rejects file if it exists')
+    .addHelpText(
+      'after',
+      `
+The header names the table's own columns, in any order; nullable columns and
+those with a default (fee, filled_quantity) may be absent. Every row is checked
+(required values, types, enums, signs, at most 8 fractional digits, unique ids,
+and for trades an open order they do not overfill) and the file is loaded in
+one transaction: a file with any bad row writes nothing and exits 65, naming
+the first bad rows by file line (the header is line 1).
+Trades are recorded as fills: their orders' filled quantity and status and the
+positions move with them. Orders are imported as pending, open, cancelled,
+rejected or expired with nothing filled; import their fills as trades.
+
+Examples:
+  $ tradedb import ticks ticks-2026-11-27.csv
+  $ tradedb import orders orders.parquet --dry-run
+  $ tradedb import trades fills.csv --rejects rejects.csv --force`,
+    )
+    .action(
+      action<ImportFlags>(scope, async (ctx, flags, [kind, file]) => {
+        const lib = await ctx.library();
+        const source = path.resolve(ctx.io.cwd, file!);
+        if (lib.importFormatOf(source) === undefined) {
+          throw new lib.UsageError(`${file}: expected a .csv or .parquet file`);
+        }
+        if (!fs.existsSync(source)) throw new lib.NotFoundError(`no file ${source}`);
+        const rejectsFile = flags.rejects === undefined ? undefined : path.resolve(ctx.io.cwd, flags.rejects);
+        if (rejectsFile !== undefined && fs.existsSync(rejectsFile) && !flags.force) {
+          throw new lib.AlreadyExistsError(`${rejectsFile} already exists; nothing was imported`, {
+            hint: 'add --force to overwrite it, or name another file',
+          });
+        }
+        const { config } = await ctx.config();
+        if (config.database_path !== ':memory:' && !fs.existsSync(config.database_path)) {
+          throw new lib.NotFoundError(`no database at ${config.database_path}`, {
+            hint: 'run `tradedb init` or `tradedb migrate up` first',
+          });
+        }
+        const result = await ctx.trackJob(
+          'import',
+          async () => {
+            const pool = await ctx.openPool({ readOnly: flags.dryRun ?? false });
+            const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
+            let done: ImportResult;
+            try {
+              done = await lib.importFile(pool, {
+                kind: kind as ImportKind,
+                file: source,
+                dryRun: flags.dryRun,
+                rejectsFile,
+                reportLimit: SHOWN_REJECTS,
+                onProgress: progress?.update,
+              });
+            } finally {
+              progress?.clear();
+            }
+            // Thrown inside the job, so that it is recorded as a failed import.
+            if (done.rows_rejected > 0) throw rejected(lib, done, file!);
+            return done;
+          },
+          (done) => ({ rows: Object.values(done.loaded).reduce((sum, rows) => sum + rows, 0) }),
+        );
+        const renderer = await ctx.renderer();
+        await renderer.object({
+          kind: result.kind,
+          table: result.table,
+          file: result.file,
+          format: result.format,
+          dry_run: result.dry_run,
+          rows_read: result.rows_read,
+          rows_loaded: result.loaded,
+          rejects_file: result.rejects_file,
+          duration_ms: result.duration_ms,
+        });
+        if (result.dry_run)
+          ctx.info(`${result.rows_read} rows checked, all valid; nothing was written (--dry-run)`);
+        return undefined;
+      }),
+    );
+}
+
+/** The error for a file with bad rows, after the first of them were printed on stderr. */
+function rejected(lib: Library, result: ImportResult, file: string): Error {
+  const where = (reject: ImportResult['rejects'][number]) =>
+    reject.line !== null ? `line ${reject.line}` : `row ${reject.row}`;
+  const lines = result.rejects.map((reject) => `  ${where(reject)}: ${reject.message}\n`).join('');
+  const more = result.rows_rejected - result.rejects.length;
+  const rows = (count: number) => `${count} row${count === 1 ? '' : 's'}`;
+  return new lib.ValidationError(
+    `${file}: ${rows(result.rows_rejected)} of ${result.rows_read} rejected; ${result.dry_run ? 'checked with --dry-run' : 'nothing was imported'}:\n` +
+      `${lines}${more > 0 ? `  ... and ${rows(more)} more\n` : ''}`.trimEnd(),
+    {
+      hint: result.rejects_file
+        ? `every reject is in ${result.rejects_file}`
+        : 'write every reject to a file with --rejects FILE',
+    },
+  );
+}
+
+/** One self-overwriting status line on stderr while trades are recorded. */
+function progressLine(ctx: CommandContext): {
+  update: (progress: ImportProgress) => void;
+  clear: () => void;
+} {
+  let shown = false;
+  return {
+    update: (progress) => {
+      if (progress.total <= 1) return;
+      shown = true;
+      ctx.err.writeNow(`\r\u001b[2Kimport: ${progress.phase} ${progress.done}/${progress.total}`);
+    },
+    clear: () => {
+      if (shown) ctx.err.writeNow('\r\u001b[2K');
+    },
+  };
+}
