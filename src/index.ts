@@ -1,33 +1,10 @@
 /**
  * tradedb: the public API. Services import from here; the CLI in commands/
- * uses nothing else.
+ * uses nothing else. Sections follow the layers of DESIGN.md §1.
  */
 
-// Backup and restore
-export {
-  type BackupFs,
-  type BackupListEntry,
-  type BackupManifest,
-  type BackupOptions,
-  type BackupResult,
-  backup,
-  type FileHandleLike,
-  type ListBackupsOptions,
-  listBackups,
-  type ManifestFile,
-  NODE_BACKUP_FS,
-  type PruneItem,
-  type PruneOptions,
-  type PruneResult,
-  pruneBackups,
-  type RestoreOptions,
-  type RestoreResult,
-  restore,
-  type StepHook,
-  type VerifyOptions,
-  type VerifyResult,
-  verifyBackup,
-} from './backup/index.js';
+// Configuration
+
 export {
   type ConfigOverride,
   configValue,
@@ -47,8 +24,38 @@ export {
   type TradeDbConfig,
 } from './config/schema.js';
 export type { ConfigSource, ConfigValue } from './config/validate.js';
+
+// Errors
+
 export * from './errors.js';
+
+// The pool: connections, transactions, values
+
+export { classifyDuckDbError } from './pool/classify.js';
+export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
+export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
+export type { BindValue, PlainValue, Row } from './pool/values.js';
+
+// Observability: metrics, spans, slow-query log, stats
+
+export {
+  type JobEnd,
+  type JobOutcome,
+  NOOP_OBSERVER,
+  type Observer,
+  type PoolGaugeSource,
+  type Role,
+  type StatementInfo,
+  type StatementOutcome,
+  trackJob,
+} from './observability/observer.js';
+export { hasRegisteredTracerProvider, TRACER_NAME } from './observability/otel-global.js';
+export { MAX_LOGGED_SQL_CHARS, type TextSink } from './observability/slow-log.js';
+export { type CollectStatsOptions, collectStats, type StatsReport } from './observability/stats.js';
+export { createTelemetry, type Telemetry, type TelemetryOptions } from './observability/telemetry.js';
+
 // Migrations
+
 export { CHECKSUM_ALGORITHM, migrationChecksum, normalizeMigrationText } from './migrations/checksum.js';
 export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './migrations/files.js';
 export { LEDGER_TABLE, type LedgerRow, schemaVersion } from './migrations/ledger.js';
@@ -63,61 +70,8 @@ export {
   type MigrationRunnerOptions,
   type UpOptions,
 } from './migrations/runner.js';
-export {
-  type JobEnd,
-  type JobOutcome,
-  NOOP_OBSERVER,
-  type Observer,
-  type PoolGaugeSource,
-  type Role,
-  type StatementInfo,
-  type StatementOutcome,
-  trackJob,
-} from './observability/observer.js';
-// Observability
-export { hasRegisteredTracerProvider, TRACER_NAME } from './observability/otel-global.js';
-export { MAX_LOGGED_SQL_CHARS, type TextSink } from './observability/slow-log.js';
-export { createTelemetry, type Telemetry, type TelemetryOptions } from './observability/telemetry.js';
-export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
-// Partitions and the Parquet cold tier
-export {
-  type ExportState,
-  type ListPartitionsOptions,
-  listPartitions,
-  type PartitionInfo,
-} from './partitioning/discover.js';
-export type { AfterStep, ExportStep, PartitionRef } from './partitioning/export-partition.js';
-export { NODE_PARTITION_FS, type PartitionFs } from './partitioning/fs.js';
-export {
-  type ApplyRetentionOptions,
-  applyRetention,
-  type ExportEvent,
-  type ExportPartitionsOptions,
-  type ExportReport,
-  exportPartitions,
-  type PartitionResult,
-  type ResultStatus,
-} from './partitioning/job.js';
-export type { ExportedFile, LedgerEntry } from './partitioning/ledger.js';
-export type { ManifestPartition, TableManifest } from './partitioning/manifest.js';
-export type { PartitionAction, PlannedItem } from './partitioning/plan.js';
-export {
-  type ReadAcrossTiersOptions,
-  readAcrossTiers,
-  streamAcrossTiers,
-} from './partitioning/read-across-tiers.js';
-export { isPartitionedTable, PARTITIONED_TABLES, type PartitionedTable } from './partitioning/tables.js';
-export { type Tier, tierOf } from './partitioning/tiers.js';
-export { classifyDuckDbError } from './pool/classify.js';
-export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
-export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
-export type { BindValue, PlainValue, Row } from './pool/values.js';
-export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
-export { fsyncDirectory, writeFileAtomic } from './util/atomic-write.js';
-export { parseDuration } from './util/duration.js';
-export { microsToIso, parseIsoMicros } from './util/iso-time.js';
 
-// Domain: models, query builder, repositories, seed
+// Domain models
 
 export type { ColumnKind, ColumnSpec, ModelSpec } from './models/column.js';
 export { resultColumns } from './models/column.js';
@@ -171,6 +125,10 @@ export { applyFill, FLAT_POSITION, type PositionState } from './models/position-
 export { normalizeTimestamp } from './models/timestamp.js';
 export { type NewFill, prepareFill, TRADE_MODEL, type Trade, tradeFromRow } from './models/trade.js';
 export { isUuid, normalizeUuid } from './models/uuid.js';
+
+// Query building and argument parsing
+
+export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
 export {
   type Condition,
   DEFAULT_LIMIT,
@@ -186,6 +144,9 @@ export { type ParseTimeOptions, parseTime, parseTimeIso } from './query/parse-ti
 export { parseOrderBy, parseWhere, parseWheres } from './query/parse-where.js';
 export { type BuiltSelect, buildSelect } from './query/select.js';
 export type { Statement } from './query/statement.js';
+
+// Repositories
+
 export type {
   BarFilter,
   DailyMetricFilter,
@@ -196,18 +157,88 @@ export type {
   TimeRange,
   TradeFilter,
 } from './repositories/filters.js';
+export type { BarPage } from './repositories/market-data-repository.js';
 export { MarketDataRepository, type MaterializeOptions } from './repositories/market-data-repository.js';
 export { MetricsRepository } from './repositories/metrics-repository.js';
 export type { RepositoryOptions } from './repositories/options.js';
 export { OrderRepository, type UpdateStatusOptions } from './repositories/order-repository.js';
 export { PositionRepository, type PositionScope } from './repositories/position-repository.js';
 export { type FillResult, TradeRepository } from './repositories/trade-repository.js';
+
+// Seed and import
+
+export {
+  IMPORT_KINDS,
+  IMPORTABLE_ORDER_STATUSES,
+  type ImportFormat,
+  type ImportKind,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportReject,
+  type ImportResult,
+  importFile,
+  importFormatOf,
+} from './import/index.js';
 export { SEED_DEFAULTS, type SeedOptions, type SeedPhase, type SeedProgress } from './seed/options.js';
 export { type SeedResult, seedDatabase } from './seed/seed.js';
 
-// Stats
+// Partitions and the Parquet cold tier
 
-export { type CollectStatsOptions, collectStats, type StatsReport } from './observability/stats.js';
+export {
+  type ExportState,
+  type ListPartitionsOptions,
+  listPartitions,
+  type PartitionInfo,
+} from './partitioning/discover.js';
+export type { AfterStep, ExportStep, PartitionRef } from './partitioning/export-partition.js';
+export { NODE_PARTITION_FS, type PartitionFs } from './partitioning/fs.js';
+export {
+  type ApplyRetentionOptions,
+  applyRetention,
+  type ExportEvent,
+  type ExportPartitionsOptions,
+  type ExportReport,
+  exportPartitions,
+  type PartitionResult,
+  type ResultStatus,
+} from './partitioning/job.js';
+export type { ExportedFile, LedgerEntry } from './partitioning/ledger.js';
+export type { ManifestPartition, TableManifest } from './partitioning/manifest.js';
+export type { PartitionAction, PlannedItem } from './partitioning/plan.js';
+export {
+  type ReadAcrossTiersOptions,
+  readAcrossTiers,
+  streamAcrossTiers,
+} from './partitioning/read-across-tiers.js';
+export { isPartitionedTable, PARTITIONED_TABLES, type PartitionedTable } from './partitioning/tables.js';
+export { type Tier, tierOf } from './partitioning/tiers.js';
+
+// Backup and restore
+
+export {
+  type BackupFs,
+  type BackupListEntry,
+  type BackupManifest,
+  type BackupOptions,
+  type BackupResult,
+  backup,
+  type FileHandleLike,
+  type ListBackupsOptions,
+  listBackups,
+  type ManifestFile,
+  NODE_BACKUP_FS,
+  type PruneItem,
+  type PruneOptions,
+  type PruneResult,
+  pruneBackups,
+  type RestoreOptions,
+  type RestoreResult,
+  restore,
+  type StepHook,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyBackup,
+} from './backup/index.js';
 
 // Benchmarks
 
@@ -227,18 +258,9 @@ export {
   type ScenarioReport,
 } from './bench/index.js';
 
-// Import and demo
+// Package facts and utilities
 
-export {
-  IMPORT_KINDS,
-  IMPORTABLE_ORDER_STATUSES,
-  type ImportFormat,
-  type ImportKind,
-  type ImportOptions,
-  type ImportProgress,
-  type ImportReject,
-  type ImportResult,
-  importFile,
-  importFormatOf,
-} from './import/index.js';
-export type { BarPage } from './repositories/market-data-repository.js';
+export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
+export { fsyncDirectory, writeFileAtomic } from './util/atomic-write.js';
+export { parseDuration } from './util/duration.js';
+export { microsToIso, parseIsoMicros } from './util/iso-time.js';
