@@ -1,5 +1,5 @@
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { ConfigOverride, LoadedConfig, Observer, Pool } from '../src/index.js';
+import type { ConfigOverride, JobMeasure, LoadedConfig, Observer, Pool } from '../src/index.js';
 import { type CliIo, Output } from './io.js';
 import { type Library, loadLibrary } from './library.js';
 import { FORMATS, type Format, Renderer } from './render/renderer.js';
@@ -127,11 +127,7 @@ export class CommandContext {
    * `trackJob` of the same job inside it does not count it twice, and hands
    * its rows/bytes to this one.
    */
-  async trackJob<T>(
-    job: string,
-    work: () => Promise<T>,
-    measure?: (result: T) => { rows?: number; bytes?: number },
-  ): Promise<T> {
+  async trackJob<T>(job: string, work: () => Promise<T>, measure?: (result: T) => JobMeasure): Promise<T> {
     const observer = await this.observer();
     const { trackJob } = await this.library();
     return trackJob(observer, job, work, measure);
@@ -209,7 +205,15 @@ export class CommandContext {
         flag: 'metrics-file',
       });
     }
-    return lib.loadConfig({ cwd: this.io.cwd, env: this.io.env, configPath: this.globals.config, overrides });
+    // HOME from the same environment as everything else (`~`, ~/.config/tradedb/config.toml), not the process's.
+    const homeDir = this.io.env['HOME'] || undefined;
+    return lib.loadConfig({
+      cwd: this.io.cwd,
+      env: this.io.env,
+      configPath: this.globals.config,
+      overrides,
+      homeDir,
+    });
   }
 }
 

@@ -52,16 +52,21 @@ Examples:
           endDate: checkDate(lib, flags.endDate),
           append: flags.append ?? false,
         };
-        const pool = await ctx.openPool({ readOnly: false });
-        const migrations = await new lib.MigrationRunner({ pool }).up();
-        if (migrations.error) throw migrations.error;
-        const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
-        let result: Awaited<ReturnType<Library['seedDatabase']>>;
-        try {
-          result = await lib.seedDatabase(pool, { ...options, onProgress: progress?.update });
-        } finally {
-          progress?.clear();
-        }
+        // Tracked from before the open: a locked database is a failed seed too.
+        const { migrations, result } = await ctx.trackJob('seed', async () => {
+          const pool = await ctx.openPool({ readOnly: false });
+          const migrations = await new lib.MigrationRunner({ pool }).up();
+          if (migrations.error) throw migrations.error;
+          const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
+          try {
+            return {
+              migrations,
+              result: await lib.seedDatabase(pool, { ...options, onProgress: progress?.update }),
+            };
+          } finally {
+            progress?.clear();
+          }
+        });
         const renderer = await ctx.renderer();
         await renderer.object({
           ...result,

@@ -40,6 +40,7 @@ export type { BindValue, PlainValue, Row } from './pool/values.js';
 
 export {
   type JobEnd,
+  type JobMeasure,
   type JobOutcome,
   NOOP_OBSERVER,
   type Observer,

@@ -31,8 +31,11 @@ export function makeMigrateDownCommand(scope: CliScope): Command {
         }
         if (!options.dryRun) await ctx.confirm('revert migrations and drop what they created?', options.yes);
         const started = performance.now();
-        const runner = await openRunner(ctx, { write: true });
-        const report = await runner.down({ to: options.to, steps, dryRun: options.dryRun });
+        const run = async () => {
+          const runner = await openRunner(ctx, { write: true });
+          return runner.down({ to: options.to, steps, dryRun: options.dryRun });
+        };
+        const report = options.dryRun ? await run() : await ctx.trackJob('migrate', run);
         await printReport(ctx, report, performance.now() - started);
         return undefined;
       }),

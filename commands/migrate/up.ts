@@ -19,12 +19,16 @@ export function makeMigrateUpCommand(scope: CliScope): Command {
     .action(
       action<UpFlags>(scope, async (ctx, options) => {
         const started = performance.now();
-        const runner = await openRunner(ctx, { write: !options.dryRun });
-        const report = await runner.up({
-          to: options.to,
-          dryRun: options.dryRun,
-          allowOutOfOrder: options.allowOutOfOrder,
-        });
+        // Tracked from before the open: a locked database is a failed migrate too (a dry run is no job).
+        const run = async () => {
+          const runner = await openRunner(ctx, { write: !options.dryRun });
+          return runner.up({
+            to: options.to,
+            dryRun: options.dryRun,
+            allowOutOfOrder: options.allowOutOfOrder,
+          });
+        };
+        const report = options.dryRun ? await run() : await ctx.trackJob('migrate', run);
         await printReport(ctx, report, performance.now() - started);
         return undefined;
       }),

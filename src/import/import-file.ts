@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ValidationError } from '../errors.js';
+import { trackJob } from '../observability/observer.js';
 import type { Pool } from '../pool/pool.js';
 import type { Session } from '../pool/session.js';
 import { TradeRepository } from '../repositories/trade-repository.js';
@@ -49,7 +50,11 @@ export async function importFile(pool: Pool, options: ImportOptions): Promise<Im
       duration_ms: Math.round(performance.now() - started),
     };
   };
-  return dryRun || pool.readOnly ? pool.withReader(work) : pool.withWriter(work);
+  const run = () => (dryRun || pool.readOnly ? pool.withReader(work) : pool.withWriter(work));
+  if (dryRun) return run();
+  return trackJob(pool.observer, 'import', run, (result) => ({
+    rows: Object.values(result.loaded).reduce((sum, rows) => sum + rows, 0),
+  }));
 }
 
 type Outcome = Pick<ImportResult, 'rows_read' | 'rows_rejected' | 'rejects' | 'loaded'>;

@@ -125,7 +125,10 @@ export class MigrationRunner {
           if (todo.length > 0) await ensureLedger(session);
           return this.runEach(session, todo, 'up', skipped);
         }),
-      (report) => ({ rows: report.results.filter((result) => result.status === 'applied').length }),
+      (report) => ({
+        rows: report.results.filter((result) => result.status === 'applied').length,
+        ok: report.error === undefined,
+      }),
     );
   }
 
@@ -162,7 +165,10 @@ export class MigrationRunner {
           }
           return this.runEach(session, todo, 'down', []);
         }),
-      (report) => ({ rows: report.results.filter((result) => result.status === 'reverted').length }),
+      (report) => ({
+        rows: report.results.filter((result) => result.status === 'reverted').length,
+        ok: report.error === undefined,
+      }),
     );
   }
 

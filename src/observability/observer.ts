@@ -72,12 +72,23 @@ export function operationOf(sql: string): string {
   return (match?.[1] ?? 'other').toLowerCase();
 }
 
+/**
+ * What a finished job moved, and whether it did its job: a run that returns
+ * normally but reports a failure (a migration that failed and was rolled
+ * back, a partition that could not be exported) says `ok: false`.
+ */
+export interface JobMeasure {
+  rows?: number;
+  bytes?: number;
+  ok?: boolean;
+}
+
 interface JobFrame {
   observer: Observer;
   job: string;
   parent: JobFrame | undefined;
   /** What a nested call of the same job measured, for the outer call to report. */
-  measured?: { rows?: number; bytes?: number } | undefined;
+  measured?: JobMeasure | undefined;
 }
 
 // Which jobs the current async flow is inside of: lets the CLI track a job
@@ -107,7 +118,7 @@ export async function trackJob<T>(
   observer: Observer,
   job: string,
   work: () => Promise<T>,
-  measure?: (result: T) => { rows?: number; bytes?: number },
+  measure?: (result: T) => JobMeasure,
 ): Promise<T> {
   const outer = enclosingFrame(observer, job);
   if (outer) {
@@ -120,7 +131,8 @@ export async function trackJob<T>(
   const run = () => activeJobs.run(frame, work);
   try {
     const result = await (end.within ? end.within(run) : run());
-    end({ ok: true, ...(measure ? measure(result) : frame.measured) });
+    const { ok = true, ...measured } = (measure ? measure(result) : frame.measured) ?? {};
+    end({ ok, ...measured });
     return result;
   } catch (error) {
     end({ ok: false });

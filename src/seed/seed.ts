@@ -1,5 +1,6 @@
 import { AlreadyExistsError } from '../errors.js';
 import { isoFromMicros } from '../models/timestamp.js';
+import { trackJob } from '../observability/observer.js';
 import type { Pool } from '../pool/pool.js';
 import type { Session } from '../pool/session.js';
 import { MarketDataRepository } from '../repositories/market-data-repository.js';
@@ -54,7 +55,16 @@ const LIFECYCLE_PROGRESS_EVERY = 500;
  * @example
  * const result = await seedDatabase(pool, { days: 30, orders: 500, seed: 'demo' });
  */
-export async function seedDatabase(pool: Pool, options: SeedOptions = {}): Promise<SeedResult> {
+export function seedDatabase(pool: Pool, options: SeedOptions = {}): Promise<SeedResult> {
+  return trackJob(
+    pool.observer,
+    'seed',
+    () => seedNow(pool, options),
+    (result) => ({ rows: Object.values(result.rows).reduce((sum, rows) => sum + rows, 0) }),
+  );
+}
+
+async function seedNow(pool: Pool, options: SeedOptions): Promise<SeedResult> {
   const plan = planSeed(options);
   const started = performance.now();
   const phases: Record<SeedPhase, number> = { ticks: 0, bars: 0, orders: 0, lifecycle: 0, snapshots: 0 };

@@ -5,6 +5,8 @@ import { CommandContext } from '../../commands/context.js';
 import { Pool, trackJob } from '../../src/index.js';
 import { Capture, cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
+import { holdDatabase } from '../helpers/holder.js';
+import { copyMigrations, writeMigration } from '../helpers/migrations.js';
 import { tempDir } from '../helpers/temp.js';
 import { metricValue, parseMetrics, sampleOf } from '../integration/observability/prometheus.js';
 
@@ -176,5 +178,50 @@ describe('slow-query log in the CLI', () => {
       env,
     });
     expect(quiet.stderr).toBe('');
+  });
+});
+
+describe('job metrics of commands that report failure without throwing first', () => {
+  it('a migration that fails and is rolled back is a failed migrate job, not a success', async () => {
+    const dir = tempDir();
+    const migrations = copyMigrations(dir);
+    writeMigration(
+      migrations,
+      '004_broken.sql',
+      'CREATE TABLE ok (x INTEGER);\nINSERT INTO nope VALUES (1);',
+    );
+    const file = path.join(dir, 'tradedb.prom');
+    const db = path.join(dir, 'm.duckdb');
+    const result = await cli(
+      ['--metrics-file', file, 'migrate', 'up', '--database', db, '--migrations-dir', migrations],
+      { cwd: dir, env: NO_SLOW_LOG },
+    );
+    expect(result.code).toBe(65);
+    const metrics = readMetrics(file);
+    expect(
+      metricValue(metrics, 'tradedb_job_last_failure_timestamp_seconds', { job: 'migrate' }),
+    ).toBeGreaterThan(0);
+    // No success of this job is on record: the gauge is absent (NaN) or never set.
+    const success = metricValue(metrics, 'tradedb_job_last_success_timestamp_seconds', { job: 'migrate' });
+    expect(success > 0).toBe(false);
+  });
+
+  it('a seed refused on a locked database is a failed seed job', async () => {
+    const { dir, db } = await withDatabase();
+    const file = path.join(dir, 'tradedb.prom');
+    const holder = await holdDatabase(db, { cwd: dir });
+    try {
+      const result = await cli(['--metrics-file', file, 'seed', '--database', db], {
+        cwd: dir,
+        env: NO_SLOW_LOG,
+      });
+      expect(result.code).toBe(75);
+    } finally {
+      holder.child.kill('SIGKILL');
+    }
+    const metrics = readMetrics(file);
+    expect(
+      metricValue(metrics, 'tradedb_job_last_failure_timestamp_seconds', { job: 'seed' }),
+    ).toBeGreaterThan(0);
   });
 });
