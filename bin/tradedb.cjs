@@ -7,6 +7,15 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${require('../package.json').version}\n`);
   return;
 }
+if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !process.env.TRADEDB_RENDER_HELP) {
+  // The top-level help, rendered by the CLI at build time (scripts/bundle-cli.mjs).
+  try {
+    process.stdout.write(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'dist', 'cli', 'help.txt'), 'utf8'));
+    return;
+  } catch {
+    // Not built with it: the CLI renders the help itself below.
+  }
+}
 require('./threadpool.cjs').sizeThreadPool();
 
 const path = require('node:path');

@@ -27,7 +27,8 @@ beforeAll(async () => {
 describe('the built bin', () => {
   it.each([
     ['--version', false],
-    ['--help', true],
+    ['--help', false],
+    ['-h', false],
   ])('%s loads neither DuckDB nor ink nor prom-client (commander: %s)', async (flag, commander) => {
     const log = path.join(cwd, `imports${flag}.log`);
     const hook = path.join(ROOT, 'test', 'fixtures', 'log-imports.mjs');
@@ -39,6 +40,13 @@ describe('the built bin', () => {
     expect(loaded.includes('commander')).toBe(commander);
     // No library code: it would bring DuckDB and the config loader with it.
     expect(loaded).not.toMatch(/@duckdb|\/ink\/|prom-client|@opentelemetry|cosmiconfig/);
+  });
+
+  it('prints, for --help, exactly the help the CLI renders itself', async () => {
+    const fast = await spawnBin(['--help'], { cwd }).done;
+    const rendered = await spawnBin(['--help'], { cwd, env: { TRADEDB_RENDER_HELP: '1' } }).done;
+    expect(fast.stdout).toContain('Commands:');
+    expect(fast.stdout).toBe(rendered.stdout);
   });
 
   it('does not crash when the reader of stdout goes away (| head)', () => {
