@@ -1,28 +1,30 @@
 #!/usr/bin/env node
 'use strict';
 // CommonJS on purpose: see threadpool.cjs. Then the ES module CLI is import()ed.
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+
 const args = process.argv.slice(2);
+const built = path.join(__dirname, '..', 'dist', 'cli');
+
+// --version and --help are answered before any ES module loads: scripts ask them a lot.
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  // Answered before any ES module loads: scripts ask this a lot.
   process.stdout.write(`${require('../package.json').version}\n`);
   return;
 }
 if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !process.env.TRADEDB_RENDER_HELP) {
-  // The top-level help, rendered by the CLI at build time (scripts/bundle-cli.mjs).
   try {
-    process.stdout.write(require('node:fs').readFileSync(require('node:path').join(__dirname, '..', 'dist', 'cli', 'help.txt'), 'utf8'));
+    // Rendered by the CLI itself at build time (scripts/bundle-cli.mjs).
+    process.stdout.write(fs.readFileSync(path.join(built, 'help.txt'), 'utf8'));
     return;
   } catch {
-    // Not built with it: the CLI renders the help itself below.
+    // Not built with it: the CLI renders the help below.
   }
 }
+
 require('./threadpool.cjs').sizeThreadPool();
-
-const path = require('node:path');
-const { pathToFileURL } = require('node:url');
-
-const entry = path.join(__dirname, '..', 'dist', 'cli', 'main.js');
-import(pathToFileURL(entry).href).then(
+import(pathToFileURL(path.join(built, 'main.js')).href).then(
   (cli) => cli.main(),
   (error) => {
     process.stderr.write(`error: cannot load tradedb (${error.message}); run \`npm run build\`\n`);
