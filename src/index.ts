@@ -57,13 +57,13 @@ export { createTelemetry, type Telemetry, type TelemetryOptions } from './observ
 
 // Migrations
 
+export { describeDrift } from './migrations/checks.js';
 export { CHECKSUM_ALGORITHM, migrationChecksum, normalizeMigrationText } from './migrations/checksum.js';
 export { DEFAULT_MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './migrations/files.js';
 export { LEDGER_TABLE, type LedgerRow, schemaVersion } from './migrations/ledger.js';
 export type { MigrationState, MigrationStatus } from './migrations/plan.js';
 export {
   type DownOptions,
-  describeDrift,
   type MigrationReport,
   type MigrationResult,
   type MigrationResultStatus,

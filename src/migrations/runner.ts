@@ -12,6 +12,7 @@ import { NOOP_OBSERVER, type Observer, trackJob } from '../observability/observe
 import type { Pool } from '../pool/pool.js';
 import type { Session } from '../pool/session.js';
 import { TOOL_VERSION } from '../version.js';
+import { knownVersion, parseTarget, planUp } from './checks.js';
 import { CHECKSUM_ALGORITHM } from './checksum.js';
 import {
   DEFAULT_MIGRATIONS_DIR,
@@ -21,7 +22,8 @@ import {
   versionNumber,
 } from './files.js';
 import { ensureLedger, type LedgerRow, readLedger, recordApplied, recordReverted } from './ledger.js';
-import { compareWithLedger, type MigrationStatus } from './plan.js';
+import type { MigrationStatus } from './plan.js';
+import { compareWithLedger } from './plan.js';
 import { runMigrationScript } from './script.js';
 
 export interface MigrationRunnerOptions {
@@ -113,7 +115,7 @@ export class MigrationRunner {
       const ledger = this.pool ? await this.pool.withReader(readLedger) : [];
       const { skipped, todo } = planUp(files, ledger, target, allowOutOfOrder);
       const planned = todo.map((file) => ({ ...resultOf(file, 'planned'), sql: file.up }));
-      return { direction: 'up', dry_run: true, results: [...skipped, ...planned] };
+      return { direction: 'up', dry_run: true, results: [...skipped.map(asSkipped), ...planned] };
     }
     const pool = this.requirePool();
     return trackJob(
@@ -123,7 +125,7 @@ export class MigrationRunner {
         pool.withWriter(async (session) => {
           const { skipped, todo } = planUp(files, await readLedger(session), target, allowOutOfOrder);
           if (todo.length > 0) await ensureLedger(session);
-          return this.runEach(session, todo, 'up', skipped);
+          return this.runEach(session, todo, 'up', skipped.map(asSkipped));
         }),
       (report) => ({
         rows: report.results.filter((result) => result.status === 'applied').length,
@@ -264,24 +266,8 @@ function resultOf(file: MigrationFile, status: MigrationResultStatus): Migration
   return { version: file.version, name: file.name, status, duration_ms: null };
 }
 
-/** What `up` would do: applied migrations are skipped, pending ones up to `target` run. */
-function planUp(
-  files: readonly MigrationFile[],
-  ledger: readonly LedgerRow[],
-  target: number,
-  allowOutOfOrder: boolean,
-): { skipped: MigrationResult[]; todo: MigrationFile[] } {
-  const statuses = compareWithLedger(files, ledger);
-  refuseDrift(statuses, files, allowOutOfOrder);
-  const byVersion = new Map(files.map((file) => [file.version, file]));
-  const skipped: MigrationResult[] = [];
-  const todo: MigrationFile[] = [];
-  for (const status of statuses) {
-    const file = byVersion.get(status.version)!;
-    if (status.state === 'applied') skipped.push(resultOf(file, 'skipped'));
-    else if (versionNumber(status.version) <= target) todo.push(file);
-  }
-  return { skipped, todo };
+function asSkipped(file: MigrationFile): MigrationResult {
+  return resultOf(file, 'skipped');
 }
 
 function asMigrationFailure(error: unknown, file: MigrationFile, direction: string): TradeDbError {
@@ -291,54 +277,6 @@ function asMigrationFailure(error: unknown, file: MigrationFile, direction: stri
     cause: error,
     hint: 'it was rolled back and the ledger is unchanged for it; fix the file and run again',
   });
-}
-
-/** Edited, missing or (unless allowed) out-of-order migrations stop `up` before anything runs. */
-function refuseDrift(
-  statuses: readonly MigrationStatus[],
-  files: readonly MigrationFile[],
-  allowOutOfOrder: boolean,
-) {
-  const newestFile = Math.max(0, ...files.map((file) => versionNumber(file.version)));
-  const newer = statuses.filter(
-    (status) => status.state === 'missing' && versionNumber(status.version) > newestFile,
-  );
-  if (newer.length > 0) {
-    throw new IntegrityError(
-      `the database was migrated by a newer tradedb: it has migration ${newer.map((s) => `${s.version}_${s.name}`).join(', ')}, which this build does not know`,
-      { hint: 'upgrade tradedb before working on this database' },
-    );
-  }
-  const changed = statuses.filter((status) => status.state === 'changed' || status.state === 'missing');
-  if (changed.length > 0) {
-    throw new IntegrityError(
-      `migrations drifted from the database: ${changed.map(describeDrift).join('; ')}`,
-      {
-        hint: 'restore the applied files as they were; put new changes in a new migration',
-      },
-    );
-  }
-  const outOfOrder = statuses.filter((status) => status.state === 'out-of-order');
-  if (outOfOrder.length > 0 && !allowOutOfOrder) {
-    throw new IntegrityError(
-      `out-of-order migrations: ${outOfOrder.map((s) => path.basename(s.file ?? s.version)).join(', ')} ${outOfOrder.length === 1 ? 'is' : 'are'} older than the newest applied one but never applied`,
-      { hint: 'renumber them after the newest migration, or apply them with --allow-out-of-order' },
-    );
-  }
-}
-
-export function describeDrift(status: MigrationStatus): string {
-  const name = status.file ? path.basename(status.file) : `${status.version}_${status.name}.sql`;
-  switch (status.state) {
-    case 'changed':
-      return `${name} was edited after it was applied`;
-    case 'missing':
-      return `${name} is applied but its file is missing`;
-    case 'out-of-order':
-      return `${name} is older than the newest applied migration but was never applied`;
-    default:
-      return `${name} is ${status.state}`;
-  }
 }
 
 function revertibleFile(row: LedgerRow, byNumber: ReadonlyMap<number, MigrationFile>): MigrationFile {
@@ -355,18 +293,4 @@ function revertibleFile(row: LedgerRow, byNumber: ReadonlyMap<number, MigrationF
     );
   }
   return file;
-}
-
-function parseTarget(text: string, flag: string): number {
-  if (!/^\d+$/.test(text.trim()))
-    throw new UsageError(`${flag} ${text}: expected a migration version such as 001 or 1`);
-  return versionNumber(text.trim());
-}
-
-function knownVersion(text: string, files: readonly MigrationFile[], flag: string): number {
-  const target = parseTarget(text, flag);
-  if (!files.some((file) => versionNumber(file.version) === target)) {
-    throw new UsageError(`${flag} ${text}: no migration has that version`);
-  }
-  return target;
 }
