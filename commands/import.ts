@@ -5,6 +5,7 @@ import type { ImportKind, ImportProgress, ImportResult } from '../src/index.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import type { Library } from './library.js';
+import { statusLine } from './render/status-line.js';
 
 interface ImportFlags {
   dryRun?: boolean;
@@ -123,20 +124,16 @@ function rejected(lib: Library, result: ImportResult, file: string): Error {
   );
 }
 
-/** One self-overwriting status line on stderr while trades are recorded. */
+/** Import progress on the status line, while trades are recorded. */
 function progressLine(ctx: CommandContext): {
   update: (progress: ImportProgress) => void;
   clear: () => void;
 } {
-  let shown = false;
+  const line = statusLine(ctx);
   return {
     update: (progress) => {
-      if (progress.total <= 1) return;
-      shown = true;
-      ctx.err.writeNow(`\r\u001b[2Kimport: ${progress.phase} ${progress.done}/${progress.total}`);
+      if (progress.total > 1) line.show(`import: ${progress.phase} ${progress.done}/${progress.total}`);
     },
-    clear: () => {
-      if (shown) ctx.err.writeNow('\r\u001b[2K');
-    },
+    clear: line.clear,
   };
 }

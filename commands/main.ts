@@ -41,7 +41,9 @@ export async function buildProgram(scope: CliScope, argv: readonly string[]): Pr
   const wanted = requestedCommand(argv);
   for (const entry of COMMANDS) {
     program.addCommand(
-      entry.name === wanted ? (await entry.load())(scope) : new Command(entry.name).description(entry.summary),
+      entry.name === wanted
+        ? (await entry.load())(scope)
+        : new Command(entry.name).description(entry.summary),
     );
   }
 

@@ -63,7 +63,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'restore',
-    summary: 'verify a backup and restore it atomically: the target is the old database or the new one, whole',
+    summary:
+      'verify a backup and restore it atomically: the target is the old database or the new one, whole',
     load: async () => (await import('./restore.js')).makeRestoreCommand,
   },
   {
@@ -74,7 +75,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'bench',
     summary: 'benchmark tradedb against raw @duckdb/node-api baselines (DESIGN.md §11 budgets)',
-    load: async () => (await import('./bench.js')).makeBenchCommand,
+    load: async () => (await import('./bench/index.js')).makeBenchCommand,
   },
   {
     name: 'demo',

@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import type { SeedProgress } from '../src/index.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
+import { integerFlag } from './flags.js';
 import type { Library } from './library.js';
+import { statusLine } from './render/status-line.js';
 
 interface SeedFlags {
   symbols?: string;
@@ -44,10 +46,10 @@ Examples:
         const lib = await ctx.library();
         const { config } = await ctx.config();
         const options = {
-          symbols: count(lib, flags.symbols, '--symbols', 1),
-          days: count(lib, flags.days, '--days', 1) ?? config.retention.cold_data_days + EXTRA_DAYS,
-          ticksPerDay: count(lib, flags.ticksPerDay, '--ticks-per-day', 0),
-          orders: count(lib, flags.orders, '--orders', 0),
+          symbols: integerFlag(lib, flags.symbols, '--symbols', 1),
+          days: integerFlag(lib, flags.days, '--days', 1) ?? config.retention.cold_data_days + EXTRA_DAYS,
+          ticksPerDay: integerFlag(lib, flags.ticksPerDay, '--ticks-per-day', 0),
+          orders: integerFlag(lib, flags.orders, '--orders', 0),
           seed: flags.seed,
           endDate: checkDate(lib, flags.endDate),
           append: flags.append ?? false,
@@ -77,16 +79,6 @@ Examples:
     );
 }
 
-/** A flag's non-negative integer, or undefined when absent; anything else is a usage error (64). */
-function count(lib: Library, text: string | undefined, flag: string, minimum: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < minimum) {
-    throw new lib.UsageError(`${flag} "${text}": expected an integer >= ${minimum}`);
-  }
-  return value;
-}
-
 function checkDate(lib: Library, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || lib.parseIsoMicros(text) === undefined) {
@@ -95,20 +87,15 @@ function checkDate(lib: Library, text: string | undefined): string | undefined {
   return text;
 }
 
-/** One self-overwriting status line on stderr, at most ten times a second. */
+/** Seed progress on the status line. */
 function progressLine(ctx: CommandContext): { update: (progress: SeedProgress) => void; clear: () => void } {
-  let last = 0;
-  let shown = false;
+  const line = statusLine(ctx);
   return {
-    update: (progress) => {
-      const now = performance.now();
-      if (now - last < 100 && progress.done !== 0 && progress.done !== progress.total) return;
-      last = now;
-      shown = true;
-      ctx.err.writeNow(`\r\u001b[2Kseed: ${progress.phase} ${progress.done}/${progress.total}`);
-    },
-    clear: () => {
-      if (shown) ctx.err.writeNow('\r\u001b[2K');
-    },
+    update: (progress) =>
+      line.show(
+        `seed: ${progress.phase} ${progress.done}/${progress.total}`,
+        progress.done === progress.total,
+      ),
+    clear: line.clear,
   };
 }

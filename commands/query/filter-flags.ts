@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Condition, ModelSpec, SortKey } from '../../src/index.js';
+import { asUsage, integerFlag } from '../flags.js';
 import type { Library } from '../library.js';
-import { asUsage, integerFlag } from './usage.js';
 
 /** The list flags every `query` list command takes (DESIGN.md §7 "Filters"). */
 export interface ListFlags {

@@ -1,4 +1,4 @@
-import type { Library } from '../library.js';
+import type { Library } from './library.js';
 
 /**
  * Runs a library parser on command-line input. The library reports bad
@@ -26,9 +26,13 @@ export function integerFlag(
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < minimum) {
-    throw new lib.UsageError(
-      `${flag} "${text}": expected ${minimum === 1 ? 'a positive' : 'a non-negative'} integer`,
-    );
+    const expected =
+      minimum === 0
+        ? 'a non-negative integer'
+        : minimum === 1
+          ? 'a positive integer'
+          : `an integer >= ${minimum}`;
+    throw new lib.UsageError(`${flag} "${text}": expected ${expected}`);
   }
   return value;
 }
