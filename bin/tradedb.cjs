@@ -9,25 +9,31 @@ const args = process.argv.slice(2);
 const built = path.join(__dirname, '..', 'dist', 'cli');
 
 // --version and --help are answered before any ES module loads: scripts ask them a lot.
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  process.stdout.write(`${require('../package.json').version}\n`);
-  return;
-}
-if (args.length === 1 && (args[0] === '--help' || args[0] === '-h') && !process.env.TRADEDB_RENDER_HELP) {
-  try {
-    // Rendered by the CLI itself at build time (scripts/bundle-cli.mjs).
-    process.stdout.write(fs.readFileSync(path.join(built, 'help.txt'), 'utf8'));
-    return;
-  } catch {
-    // Not built with it: the CLI renders the help below.
+function answerWithoutLoading() {
+  if (args.length !== 1) return false;
+  if (args[0] === '--version' || args[0] === '-V') {
+    process.stdout.write(`${require('../package.json').version}\n`);
+    return true;
   }
+  if ((args[0] === '--help' || args[0] === '-h') && !process.env.TRADEDB_RENDER_HELP) {
+    try {
+      // Rendered by the CLI itself at build time (scripts/bundle-cli.mjs).
+      process.stdout.write(fs.readFileSync(path.join(built, 'help.txt'), 'utf8'));
+      return true;
+    } catch {
+      // Not built with it: the CLI renders the help.
+    }
+  }
+  return false;
 }
 
-require('./threadpool.cjs').sizeThreadPool();
-import(pathToFileURL(path.join(built, 'main.js')).href).then(
-  (cli) => cli.main(),
-  (error) => {
-    process.stderr.write(`error: cannot load tradedb (${error.message}); run \`npm run build\`\n`);
-    process.exit(70);
-  },
-);
+if (!answerWithoutLoading()) {
+  require('./threadpool.cjs').sizeThreadPool();
+  import(pathToFileURL(path.join(built, 'main.js')).href).then(
+    (cli) => cli.main(),
+    (error) => {
+      process.stderr.write(`error: cannot load tradedb (${error.message}); run \`npm run build\`\n`);
+      process.exit(70);
+    },
+  );
+}

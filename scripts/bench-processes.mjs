@@ -43,7 +43,10 @@ const cases = {
   version: [process.execPath, [bin, '--version']],
   help: [process.execPath, [bin, '--help']],
   raw_query: [process.execPath, [rawQuery, database]],
-  query_sql: [process.execPath, [bin, 'query', 'sql', 'SELECT * FROM t WHERE id = 7', '--json', '--database', database]],
+  query_sql: [
+    process.execPath,
+    [bin, 'query', 'sql', 'SELECT * FROM t WHERE id = 7', '--json', '--database', database],
+  ],
 };
 
 const times = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
@@ -60,7 +63,9 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 };
-const m = Object.fromEntries(Object.entries(times).map(([name, values]) => [name, Math.round(median(values) * 10) / 10]));
+const m = Object.fromEntries(
+  Object.entries(times).map(([name, values]) => [name, Math.round(median(values) * 10) / 10]),
+);
 const ratio = (a, b) => Math.round((m[a] / m[b]) * 100) / 100;
 process.stdout.write(
   `${JSON.stringify(

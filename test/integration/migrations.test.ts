@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IntegrityError, MigrationRunner, Pool, UsageError } from '../../src/index.js';
+import { MigrationRunner, Pool, UsageError } from '../../src/index.js';
 import { testConfig } from '../helpers/config.js';
 import { copyMigrations, writeMigration } from '../helpers/migrations.js';
 import { tempDir } from '../helpers/temp.js';
