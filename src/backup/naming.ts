@@ -52,18 +52,6 @@ export function restoreTempPid(name: string, targetBase: string): number | undef
   return match ? Number(match[1]) : undefined;
 }
 
-/** Whether a process with this pid exists (on this host): its temporary files are not stale. */
-export function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** `<db>.pre-restore-<stamp>`: where restore keeps the database it replaced. */
 export function previousName(targetBase: string, date: Date): string {
   return `${targetBase}.pre-restore-${stampOf(date)}`;

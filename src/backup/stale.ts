@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { isProcessAlive } from '../util/stale-temps.js';
 import { type BackupFs, errnoOf, fsError } from './fs-port.js';
-import { isProcessAlive, parseTempName, restoreTempPid } from './naming.js';
+import { parseTempName, restoreTempPid } from './naming.js';
 
 /**
  * Removes the `.tmp-*` folders in the backup folder whose process is gone

@@ -3,7 +3,7 @@ import { AlreadyExistsError, DatabaseLockedError, InterruptedError } from '../er
 import { Pool } from '../pool/pool.js';
 import { type BackupFs, errnoOf, exists, fsError, io, syncDir } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
-import { type JobOptions, jobConfig, step } from './job.js';
+import { type JobOptions, jobConfig, step, throwIfAborted } from './job.js';
 
 export interface SwapOptions extends JobOptions {
   fs: BackupFs;
@@ -42,6 +42,7 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
   const lock = replaced ? await lockTarget(options, warnings) : undefined;
   try {
     await step(options.onStep, 'locked');
+    throwIfAborted(options.signal);
     if (replaced && keepAs !== null) {
       await keepCopy(fs, target, keepAs, options.signal);
       kept.push(keepAs);
@@ -56,6 +57,11 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
     }
     await syncDir(fs, dir);
     await step(options.onStep, 'previous-kept');
+    // The rename below is the point of no return: interrupted before it, put the old files back and stop.
+    if (options.signal?.aborted) {
+      await undoKeep(fs, target, kept);
+      throwIfAborted(options.signal);
+    }
     if (replaced) {
       await io('renaming', built, () => fs.rename(built, target));
     } else {
@@ -80,6 +86,15 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
     await lock?.close();
   }
   return { replaced, kept, warnings };
+}
+
+/** Reverses what was kept aside: the WAL goes back next to the target, the hard link to it goes away. */
+async function undoKeep(fs: BackupFs, target: string, kept: readonly string[]): Promise<void> {
+  for (const file of [...kept].reverse()) {
+    if (file.endsWith('.wal')) await io('moving', file, () => fs.rename(file, `${target}.wal`));
+    else await io('removing', file, () => fs.unlink(file));
+  }
+  await syncDir(fs, path.dirname(target));
 }
 
 /**

@@ -70,9 +70,13 @@ async function importSource(
   if (!options.dryRun && target.kind !== 'trades') {
     options.onProgress?.({ phase: 'load', done: 0, total: 1 });
     try {
-      const rows = await pool.transaction(() => loadInOneStatement(session, target, source));
+      const rows = await pool.transaction(async () => {
+        const loaded = await loadInOneStatement(session, target, source);
+        // Inside the transaction: a rejects file that cannot be written (a full disk) rolls the load back.
+        await writeNoRejects(options.rejectsFile, source);
+        return loaded;
+      });
       pool.observer.rowsWritten(target.table, rows);
-      await writeNoRejects(options.rejectsFile, source);
       return { rows_read: rows, rows_rejected: 0, rejects: [], loaded: { [target.table]: rows } };
     } catch (error) {
       // A bad row (or a duplicate key) aborted the load and the rollback undid it: find every reject below.

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { IoError } from '../errors.js';
 import { fsyncDirectory } from '../util/atomic-write.js';
+import { removeStaleTemps } from '../util/stale-temps.js';
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; CRLF line ends. */
 function csvLine(fields: readonly (string | null)[]): string {
@@ -19,6 +20,7 @@ export async function writeCsvFile(
 ): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
+    removeStaleTemps(file);
     const handle = await fs.promises.open(temp, 'w');
     try {
       let buffered = csvLine(header);

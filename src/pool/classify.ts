@@ -39,6 +39,10 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
   if (/No space left on device|disk is full|Could not write file.*space/i.test(message)) {
     return new DiskFullError(`disk full${where}: ${firstLine(message)}`, { cause: error });
   }
+  // A commit that fails on the file (e.g. the WAL cannot be opened) is an I/O error, not a conflict to retry.
+  if (/Failed to commit: (?:Cannot open file|Could not (?:read|write|open)|IO Error)/.test(message)) {
+    return new IoError(`${firstLine(message)}${where}`, { cause: error });
+  }
   if (/TransactionContext Error|Failed to commit|Conflict on/.test(message)) {
     return new WriteConflictError(`write conflict: ${firstLine(message)}`, { cause: error });
   }

@@ -50,6 +50,7 @@ export class Session {
   private readonly appenders = new Set<DuckDBAppender>();
   private timedOut = false;
   private running = 0;
+  private committing = false;
 
   constructor(
     /** The raw connection, for what the wrapper does not cover (appenders with data chunks). */
@@ -101,6 +102,7 @@ export class Session {
    * not time the consumer spends writing the rows out.
    */
   async *stream(sql: string, params?: Params, options?: StatementOptions): AsyncGenerator<ResultSet> {
+    this.throwIfAborted(sql);
     const end = this.begin(sql, options);
     let rows = 0;
     let budgetMs = options?.timeoutMs ?? this.context.queryTimeoutMs;
@@ -111,6 +113,8 @@ export class Session {
       const names = result.deduplicatedColumnNames();
       const columns = names.map((name, index) => ({ name, type: result.columnType(index).toString() }));
       for (;;) {
+        // Between chunks no statement runs for an interrupt to stop: look for one here.
+        this.throwIfAborted(sql);
         const started = performance.now();
         const chunk = await this.timed(budgetMs, () => result.fetchChunk());
         if (budgetMs > 0) budgetMs = Math.max(1, budgetMs - (performance.now() - started));
@@ -168,19 +172,38 @@ export class Session {
     options: StatementOptions | undefined,
     work: () => Promise<{ value: T; rows: number }>,
   ): Promise<T> {
+    this.throwIfAborted(sql);
     const end = this.begin(sql, options);
+    // An interrupted COMMIT fails with "Interrupted!" yet its rows may be committed (DuckDB 1.5.6): a COMMIT,
+    // once started, is neither timed out nor interrupted. A Ctrl-C just before it still rolls back (above).
+    const commit = /^\s*COMMIT\b/i.test(sql);
+    this.committing = commit;
     try {
-      const { value, rows } = await this.timed(options?.timeoutMs ?? this.context.queryTimeoutMs, work);
+      const timeoutMs = commit ? 0 : (options?.timeoutMs ?? this.context.queryTimeoutMs);
+      const { value, rows } = await this.timed(timeoutMs, work);
       end.ok(rows);
       return value;
     } catch (error) {
       throw end.fail(error);
+    } finally {
+      this.committing = false;
     }
   }
 
-  /** Stops the running statement, if any. */
+  /**
+   * After the pool was interrupted (Ctrl-C, SIGTERM) no new statement starts,
+   * not even inside a transaction or writer call that began before: an
+   * interrupt between two statements would otherwise be missed and the job
+   * would run on to its COMMIT. ROLLBACK still runs, to end the transaction.
+   */
+  private throwIfAborted(sql: string): void {
+    const reason = this.context.abortReason();
+    if (reason !== undefined && sql !== 'ROLLBACK') throw new InterruptedError(reason);
+  }
+
+  /** Stops the running statement, if any (never a COMMIT: see execute). */
   interrupt(): void {
-    if (this.running > 0) this.connection.interrupt();
+    if (this.running > 0 && !this.committing) this.connection.interrupt();
   }
 
   /** Releases prepared statements and appenders, then the connection itself. */

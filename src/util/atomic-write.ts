@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { IoError } from '../errors.js';
+import { removeStaleTemps } from './stale-temps.js';
 
 /**
  * Writes a file so that readers see the old content or the new, never a
@@ -10,6 +11,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
+    removeStaleTemps(file);
     const fd = fs.openSync(temp, 'w');
     try {
       fs.writeFileSync(fd, data);

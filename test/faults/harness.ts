@@ -1,0 +1,433 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Prng } from '../../src/seed/prng.js';
+import { type Finished, ROOT, spawnBin, waitFor } from '../helpers/bin.js';
+
+/**
+ * The crash harness: runs a tradedb command as a real child process and
+ * kills it with SIGKILL at seeded random moments, then lets the test check
+ * its invariants and run the command again. Kill points come in four kinds:
+ *
+ * - `crash`: the child kills itself just before or just after its n-th
+ *   crash point, an operation that changes durable state (a file-system
+ *   write, fsync, rename, unlink, ... under the workspace, or a DuckDB
+ *   statement or appender flush), numbered by test/faults/fixtures/crash-points.mjs;
+ * - `step`: the command's own test hook (TRADEDB_TEST_PAUSE_AFTER,
+ *   TRADEDB_TEST_EXPORT_PAUSE) pauses it at a named step, and the harness kills it there;
+ * - `time`: the harness kills it a random time after it opened the database;
+ * - none of the above lands when a run finishes first: then it is checked as a finished run.
+ *
+ * Environment: TRADEDB_FAULT_SEED (a number; default random, printed),
+ * TRADEDB_KILL_POINTS (kill points per command; default 22, or 200 with
+ * TRADEDB_SOAK=1), TRADEDB_FAULT_CONCURRENCY (children at once; default 2).
+ */
+
+export const CRASH_PRELOAD = path.join(ROOT, 'test', 'faults', 'fixtures', 'crash-points.mjs');
+
+const soak = process.env['TRADEDB_SOAK'] === '1';
+/** Kill points per command: at least 20 in CI, many more in soak mode. */
+export const KILL_POINTS = Number(process.env['TRADEDB_KILL_POINTS'] ?? (soak ? 200 : 20));
+/** Kill points that must land (the child died by SIGKILL), per command: a run that finished first is replaced. */
+export const MIN_KILLED = KILL_POINTS;
+const DEBUG = process.env['TRADEDB_FAULT_DEBUG'] === '1';
+const ms = (value: number) => `${Math.round(value)}ms`;
+const CONCURRENCY = Number(process.env['TRADEDB_FAULT_CONCURRENCY'] ?? 2);
+export const FAULT_SEED = Number(process.env['TRADEDB_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+
+/** A generous per-test timeout for `points` kill points (a loaded machine is slow, never wrong). */
+export function timeoutFor(points = KILL_POINTS): number {
+  return 120_000 + points * 15_000;
+}
+
+export type KillPoint =
+  | { kind: 'crash'; at: number; when: 'before' | 'after'; label: string }
+  | { kind: 'step'; env: Record<string, string>; marker: string }
+  | { kind: 'time'; afterOpenMs: number };
+
+/** One folder a run works in, rebuilt from the template before every kill point. */
+export interface Workspace {
+  /** The slot's folder: the same absolute path for every run in this slot (ledgers store paths). */
+  dir: string;
+  slot: number;
+  /** Which run this is: 0 for the calibration run, then the kill point's number (cases may vary by it). */
+  run: number;
+  env: Record<string, string>;
+}
+
+export interface Outcome {
+  /** 0 for the calibration run, then 1, 2, ... */
+  index: number;
+  point: KillPoint;
+  /** The child died by SIGKILL (else it finished: `code` says how). */
+  killed: boolean;
+  code: number | null;
+  /** The operation it died before or after, for crash points. */
+  label: string | undefined;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CrashCase {
+  /** For messages: `backup --method file`. */
+  name: string;
+  /** Builds the template of slot `slot` at `dir` (the same path every run of the slot uses). */
+  build(dir: string, slot: number): Promise<Record<string, string>>;
+  /** The command line, for this workspace. */
+  args(workspace: Workspace): string[];
+  /** Named steps of the command's test hook: each is one kill point. */
+  steps?: Array<{ env: Record<string, string>; marker: string }>;
+  /** Invariants right after the kill (or after a run that finished). */
+  checkAfterKill(workspace: Workspace, outcome: Outcome): Promise<void>;
+  /** The next run of the same command: must succeed and clean up; checks the end state. */
+  recover(workspace: Workspace, outcome: Outcome): Promise<void>;
+  /** Which kinds of crash point come first when there are more kinds than kill points. */
+  critical?: RegExp;
+}
+
+export interface CrashReport {
+  name: string;
+  seed: number;
+  points: number;
+  killed: number;
+  finished: number;
+  byKind: Record<string, number>;
+  crashPoints: number;
+  /** Kinds of crash point (kindOf) in a whole run, and how many of them a crash kill landed on. */
+  kinds: number;
+  kindsHit: number;
+  /** What the crash kills landed on: `before COMMIT` ... */
+  landed: string[];
+}
+
+const DEFAULT_CRITICAL =
+  /COMMIT|CHECKPOINT|BEGIN|COPY|EXPORT|IMPORT|DELETE|INSERT|rename|link|unlink|rm |rmSync|fsync|flush/;
+
+/**
+ * Runs `KILL_POINTS` kill points of one command and returns what happened;
+ * throws (with the seed in the message) at the first broken invariant.
+ */
+export async function runCrashCase(testCase: CrashCase, root: string): Promise<CrashReport> {
+  const seed = FAULT_SEED;
+  const prng = new Prng(`${seed}|${testCase.name}`);
+  const slots = Array.from({ length: CONCURRENCY }, (_, slot) => path.join(root, `slot-${slot}`));
+  const templates: Array<{ stash: string; env: Record<string, string> }> = [];
+  for (const [slot, dir] of slots.entries()) {
+    fs.mkdirSync(dir, { recursive: true });
+    const env = await testCase.build(dir, slot);
+    const stash = path.join(root, `template-${slot}`);
+    fs.cpSync(dir, stash, { recursive: true });
+    templates.push({ stash, env });
+  }
+  const workspaceOf = (slot: number, run: number): Workspace => {
+    const dir = slots[slot]!;
+    fs.rmSync(dir, { recursive: true, force: true });
+    cloneTree(templates[slot]!.stash, dir);
+    return { dir, slot, run, env: templates[slot]!.env };
+  };
+
+  const calibration = await calibrate(testCase, workspaceOf(0, 0));
+  const points = planPoints(testCase, calibration, prng);
+  const report: CrashReport = {
+    name: testCase.name,
+    seed,
+    points: points.length,
+    killed: 0,
+    finished: 0,
+    byKind: {},
+    crashPoints: calibration.labels.length,
+    kinds: new Set(calibration.labels.map(kindOf)).size,
+    kindsHit: 0,
+    landed: [],
+  };
+  let next = 0;
+  let failed = false;
+  const worker = async (slot: number) => {
+    while (next < points.length && !failed) {
+      const index = next++;
+      const point = points[index]!;
+      const t0 = performance.now();
+      const workspace = workspaceOf(slot, index + 1);
+      const t1 = performance.now();
+      let outcome: Outcome;
+      try {
+        outcome = { ...(await killAt(testCase, workspace, point)), index: index + 1 };
+      } catch (error) {
+        failed = true;
+        throw withContext(error, `[seed ${seed}] ${testCase.name}, kill point ${index + 1}`);
+      }
+      const t2 = performance.now();
+      report.byKind[point.kind] = (report.byKind[point.kind] ?? 0) + 1;
+      if (outcome.killed) report.killed++;
+      else {
+        report.finished++;
+        // It finished before the kill landed: try another crash point instead, a bounded number of times.
+        if (report.finished <= KILL_POINTS) points.push(crashPoint(calibration.labels, prng));
+      }
+      if (outcome.label) report.landed.push(outcome.label);
+      try {
+        if (!outcome.killed && outcome.code !== 0) {
+          throw new Error(`the run was not killed but failed with exit ${outcome.code}: ${outcome.stderr}`);
+        }
+        await testCase.checkAfterKill(workspace, outcome);
+        const t3 = performance.now();
+        await testCase.recover(workspace, outcome);
+        if (DEBUG) {
+          const t4 = performance.now();
+          console.log(
+            `[faults] ${testCase.name} #${index + 1} ${point.kind}: copy ${ms(t1 - t0)} run ${ms(t2 - t1)} check ${ms(t3 - t2)} recover ${ms(t4 - t3)}`,
+          );
+        }
+      } catch (error) {
+        // The other slots stop after their current point: nothing runs on while the test reports.
+        failed = true;
+        throw withContext(
+          error,
+          `[seed ${seed}] ${testCase.name}, kill point ${index + 1} (${describePoint(point, outcome)})`,
+        );
+      }
+    }
+  };
+  const settled = await Promise.allSettled(slots.map((_, slot) => worker(slot)));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  report.points = points.length;
+  report.kindsHit = new Set(
+    points.flatMap((point) => (point.kind === 'crash' ? [kindOf(point.label)] : [])),
+  ).size;
+  console.log(
+    `[faults] ${testCase.name}: ${report.points} kill points (${Object.entries(report.byKind)
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')}), ${report.killed} killed, ${report.finished} finished first; ` +
+      `${report.crashPoints} crash points of ${report.kinds} kinds in a whole run, ${report.kindsHit} kinds hit; seed ${seed}`,
+  );
+  return report;
+}
+
+/** The crash points of one whole run of the command in `workspace`, in order (the run is left finished). */
+export async function crashLabels(testCase: CrashCase, workspace: Workspace): Promise<string[]> {
+  return (await calibrate(testCase, workspace)).labels;
+}
+
+interface Calibration {
+  /** Crash points of a whole run, in order. */
+  labels: string[];
+  /** From the database being opened to the end of the run. */
+  workMs: number;
+}
+
+/** One whole run, counting its crash points and timing its work; it must succeed and pass the checks. */
+async function calibrate(testCase: CrashCase, workspace: Workspace): Promise<Calibration> {
+  const log = path.join(path.dirname(workspace.dir), `crash-log-${process.pid}.txt`);
+  const run = spawnBin(testCase.args(workspace), {
+    cwd: workspace.dir,
+    env: { ...workspace.env, ...preload(workspace), TRADEDB_CRASH_LOG: log },
+  });
+  let openedAt: number | undefined;
+  const watch = setInterval(() => {
+    if (openedAt === undefined && run.output().stderr.includes('tradedb-crash: opened'))
+      openedAt = Date.now();
+  }, 5);
+  const finished = await run.done;
+  clearInterval(watch);
+  const end = Date.now();
+  if (finished.code !== 0) {
+    throw new Error(`${testCase.name}: the calibration run failed (${finished.code}): ${finished.stderr}`);
+  }
+  const outcome: Outcome = {
+    index: 0,
+    point: { kind: 'time', afterOpenMs: Number.POSITIVE_INFINITY },
+    killed: false,
+    code: 0,
+    label: undefined,
+    stdout: finished.stdout,
+    stderr: finished.stderr,
+  };
+  await testCase.checkAfterKill(workspace, outcome);
+  const labels = fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(line.indexOf('\t') + 1));
+  fs.rmSync(log, { force: true });
+  return { labels, workMs: Math.max(50, end - (openedAt ?? end)) };
+}
+
+function planPoints(testCase: CrashCase, calibration: Calibration, prng: Prng): KillPoint[] {
+  const points: KillPoint[] = [];
+  const steps = testCase.steps ?? [];
+  // Every named step once (more in soak mode), then crash points and times.
+  const stepRounds = Math.max(1, Math.floor(KILL_POINTS / 40));
+  for (let round = 0; round < stepRounds; round++) {
+    for (const step of steps) points.push({ kind: 'step', ...step });
+  }
+  const remaining = Math.max(0, KILL_POINTS - points.length);
+  const times = Math.round(remaining * 0.25);
+  points.push(
+    ...spreadCrashPoints(calibration.labels, remaining - times, prng, testCase.critical ?? DEFAULT_CRITICAL),
+  );
+  while (points.length < KILL_POINTS) {
+    points.push({ kind: 'time', afterOpenMs: Math.round(prng.next() * calibration.workMs * 1.1) });
+  }
+  // Shuffle, so two slots do not run the same kind side by side.
+  for (let i = points.length - 1; i > 0; i--) {
+    const j = Math.floor(prng.next() * (i + 1));
+    [points[i], points[j]] = [points[j]!, points[i]!];
+  }
+  return points;
+}
+
+/** A crash point's kind: its operation and target with the varying parts (dates, ids, numbers) taken out. */
+export function kindOf(label: string): string {
+  return label
+    .replace(/\/tmp\/[^/ ]+\/slot-\d+/g, '<ws>')
+    .replace(/\d{4}-\d{2}-\d{2}/g, 'D')
+    .replace(/[0-9a-f]{8,}(-[0-9a-f]{4,})*/gi, 'X')
+    .replace(/\d+/g, 'N')
+    .slice(0, 100);
+}
+
+/**
+ * `count` crash points spread over the kinds of operation a whole run does
+ * (SQLite's crash tests' idea: every kind of I/O, not only the frequent
+ * ones): the critical kinds first (commits, renames, deletes ...), then the
+ * others, round-robin, a random occurrence of each, before or after it.
+ */
+function spreadCrashPoints(
+  labels: readonly string[],
+  count: number,
+  prng: Prng,
+  critical: RegExp,
+): KillPoint[] {
+  const byKind = new Map<string, number[]>();
+  labels.forEach((label, index) => {
+    const kind = kindOf(label);
+    byKind.set(kind, [...(byKind.get(kind) ?? []), index + 1]);
+  });
+  const shuffled = (items: string[]) => {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(prng.next() * (i + 1));
+      [items[i], items[j]] = [items[j]!, items[i]!];
+    }
+    return items;
+  };
+  const kinds = [...byKind.keys()];
+  const order = [
+    ...shuffled(kinds.filter((k) => critical.test(k))),
+    ...shuffled(kinds.filter((k) => !critical.test(k))),
+  ];
+  const points: KillPoint[] = [];
+  for (let round = 0; points.length < count && order.length > 0; round++) {
+    for (const kind of order) {
+      if (points.length >= count) break;
+      const occurrences = byKind.get(kind)!;
+      const at = occurrences[Math.floor(prng.next() * occurrences.length)]!;
+      // Alternate the side per round, starting at random, so a kind seen twice is seen from both sides.
+      const when = (round + Math.floor(prng.next() * 2)) % 2 === 0 ? 'before' : 'after';
+      points.push({ kind: 'crash', at, label: labels[at - 1]!, when });
+    }
+  }
+  return points;
+}
+
+/** A crash point chosen at random. */
+function crashPoint(labels: readonly string[], prng: Prng): KillPoint {
+  const at = 1 + Math.floor(prng.next() * labels.length);
+  return { kind: 'crash', at, label: labels[at - 1]!, when: prng.next() < 0.5 ? 'before' : 'after' };
+}
+
+function preload(workspace: Workspace): Record<string, string> {
+  return { NODE_OPTIONS: `--import=${CRASH_PRELOAD}`, TRADEDB_CRASH_ROOT: workspace.dir };
+}
+
+/** Runs the command once and kills it at `point`. */
+export async function killAt(
+  testCase: CrashCase,
+  workspace: Workspace,
+  point: KillPoint,
+): Promise<Omit<Outcome, 'index'>> {
+  const env: Record<string, string> = { ...workspace.env, ...preload(workspace) };
+  if (point.kind === 'crash') {
+    env['TRADEDB_CRASH_AT'] = String(point.at);
+    env['TRADEDB_CRASH_WHEN'] = point.when;
+  }
+  if (point.kind === 'step') Object.assign(env, point.env);
+  const run = spawnBin(testCase.args(workspace), { cwd: workspace.dir, env });
+  if (point.kind === 'step') {
+    await waitFor(
+      () => run.output().stderr.includes(point.marker) || run.child.exitCode !== null,
+      60_000,
+      `${testCase.name}: step marker "${point.marker}"`,
+    );
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  } else if (point.kind === 'time') {
+    await waitFor(
+      () => run.output().stderr.includes('tradedb-crash: opened') || run.child.exitCode !== null,
+      60_000,
+      `${testCase.name}: the database being opened`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, point.afterOpenMs));
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  }
+  const finished: Finished = await run.done;
+  const killed = finished.signal === 'SIGKILL';
+  const label = /tradedb-crash: killed at #\d+ (.*)/.exec(finished.stderr)?.[1];
+  if (point.kind === 'step' && !killed) {
+    throw new Error(
+      `${testCase.name}: never reached step "${point.marker}" (exit ${finished.code}): ${finished.stderr}`,
+    );
+  }
+  return {
+    point,
+    killed,
+    code: finished.code,
+    label,
+    stdout: finished.stdout,
+    stderr: finished.stderr,
+  };
+}
+
+function describePoint(point: KillPoint, outcome: Outcome): string {
+  const landed = outcome.killed ? 'killed' : `finished with exit ${outcome.code}`;
+  switch (point.kind) {
+    case 'crash':
+      return `crash point #${point.at} ${outcome.label ?? `${point.when} ${point.label}`}; ${landed}`;
+    case 'step':
+      return `step ${JSON.stringify(point.env)}; ${landed}`;
+    case 'time':
+      return `${point.afterOpenMs} ms after the database opened; ${landed}`;
+  }
+}
+
+function withContext(error: unknown, context: string): Error {
+  if (error instanceof Error) {
+    error.message = `${context}: ${error.message}`;
+    return error;
+  }
+  return new Error(`${context}: ${String(error)}`);
+}
+
+/**
+ * Copies a template folder for one run: the database files at its top
+ * (which DuckDB writes in place) are copied; everything else (backups,
+ * Parquet, CSV, migrations) is hard-linked, since tradedb only ever creates, renames and deletes those
+ * files, never writes into them. Saves copying the same megabytes at every
+ * kill point; a bug that wrote into one would damage the template, and fail
+ * every later point.
+ */
+function cloneTree(from: string, to: string, top = true): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) cloneTree(source, target, false);
+    else if (top && /\.duckdb(\.wal)?$/.test(entry.name)) fs.copyFileSync(source, target);
+    else fs.linkSync(source, target);
+  }
+}
+
+/** The names in a folder that start with a dot or an underscore (temporary, staging, leftovers), manifests aside. */
+export function hiddenNames(dir: string): string[] {
+  return fs.existsSync(dir)
+    ? fs.readdirSync(dir).filter((name) => /^[._]/.test(name) && name !== '_manifest.json')
+    : [];
+}
