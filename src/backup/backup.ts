@@ -72,7 +72,7 @@ export interface BackupResult {
  *
  * @example
  * const result = await backup({ config, method: 'file', keep: 7 });
- * console.log(result.path, result.size_bytes);
+ * logger.info(result.path, result.size_bytes);
  */
 export function backup(options: BackupOptions): Promise<BackupResult> {
   return trackJob(

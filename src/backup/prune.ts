@@ -52,7 +52,7 @@ export interface PruneResult {
  *
  * @example
  * const result = await pruneBackups({ config, keep: 7 });
- * if (result.failed.length > 0) console.error('some backups could not be deleted');
+ * if (result.failed.length > 0) logger.warn('some backups could not be deleted');
  */
 export function pruneBackups(options: PruneOptions): Promise<PruneResult> {
   return trackJob(

@@ -13,7 +13,7 @@ import type { BenchOptions, BenchReport } from './types.js';
  *
  * @example
  * const report = await runBench({ config, scenarios: ['insert', 'query'], quick: true });
- * for (const r of report.results) console.log(r.metric, r.layer, r.baseline, r.ratio, r.pass);
+ * for (const r of report.results) logger.info(r.metric, r.layer, r.baseline, r.ratio, r.pass);
  */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const { runBenchNow } = await import('./run-bench-impl.js');

@@ -28,7 +28,7 @@ const DEFAULT_REPORT_LIMIT = 10;
  *
  * @example
  * const result = await importFile(pool, { kind: 'ticks', file: 'ticks.csv' });
- * if (result.rows_rejected > 0) console.error(result.rejects);
+ * if (result.rows_rejected > 0) logger.warn(result.rejects);
  */
 export async function importFile(pool: Pool, options: ImportOptions): Promise<ImportResult> {
   const started = performance.now();

@@ -50,7 +50,7 @@ export type ApplyRetentionOptions = Omit<ExportPartitionsOptions, 'force' | 'app
  *
  * @example
  * const report = await exportPartitions(pool, { tables: ['market_ticks'], applyRetention: true });
- * if (report.failed > 0) console.error(report.results.filter((r) => r.status === 'failed'));
+ * if (report.failed > 0) logger.warn(report.results.filter((r) => r.status === 'failed'));
  */
 export function exportPartitions(pool: Pool, options: ExportPartitionsOptions = {}): Promise<ExportReport> {
   return runJob(pool, options, {
