@@ -76,34 +76,17 @@ async function describe(
   const temp = parseTempName(name);
   if (name.startsWith('.')) {
     if (!temp) return undefined;
-    const mtime = await fs.stat(dir).then(
-      (stats) => stats.mtime,
-      () => now,
-    );
-    return {
-      ...blank(name, dir, 'incomplete'),
-      size_bytes: await folderSize(fs, dir),
-      problem: isProcessAlive(temp.pid)
-        ? `${temp.kind} in progress (pid ${temp.pid})`
-        : `interrupted ${temp.kind}; removed by the next backup or prune`,
-      sortKey: mtime.toISOString(),
-    };
+    const problem = isProcessAlive(temp.pid)
+      ? `${temp.kind} in progress (pid ${temp.pid})`
+      : `interrupted ${temp.kind}; removed by the next backup or prune`;
+    return incompleteEntry(fs, name, dir, now, problem);
   }
   let manifest: BackupManifest;
   try {
     manifest = await loadManifest(fs, dir);
   } catch (error) {
     if (!(error instanceof TradeDbError)) throw error;
-    const mtime = await fs.stat(dir).then(
-      (stats) => stats.mtime,
-      () => now,
-    );
-    return {
-      ...blank(name, dir, 'incomplete'),
-      size_bytes: await folderSize(fs, dir),
-      problem: error.message,
-      sortKey: mtime.toISOString(),
-    };
+    return incompleteEntry(fs, name, dir, now, error.message);
   }
   let problem: string | null = null;
   try {
@@ -127,6 +110,26 @@ async function describe(
     rows: totalRows(manifest),
     problem,
     sortKey: manifest.created_at,
+  };
+}
+
+/** A folder without a usable manifest, sorted by when it was last changed. */
+async function incompleteEntry(
+  fs: BackupFs,
+  name: string,
+  dir: string,
+  now: Date,
+  problem: string,
+): Promise<BackupListEntry & { sortKey: string }> {
+  const mtime = await fs.stat(dir).then(
+    (stats) => stats.mtime,
+    () => now,
+  );
+  return {
+    ...blank(name, dir, 'incomplete'),
+    size_bytes: await folderSize(fs, dir),
+    problem,
+    sortKey: mtime.toISOString(),
   };
 }
 

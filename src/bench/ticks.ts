@@ -1,14 +1,11 @@
 import {
-  BIGINT,
-  DECIMAL,
   type DuckDBConnection,
   DuckDBDataChunk,
   DuckDBDecimalValue,
   DuckDBTimestampTZValue,
-  TIMESTAMPTZ,
-  VARCHAR,
 } from '@duckdb/node-api';
 import type { ScaledTick } from '../models/market-tick.js';
+import { CHUNK_ROWS, TICK_COLUMN_TYPES } from '../repositories/tick-chunks.js';
 import { BENCH_EXCHANGE, symbolName } from './fixtures.js';
 
 /** A batch of generated ticks: the same integer formulas feed the layer and the raw baseline. */
@@ -23,19 +20,6 @@ export interface TickBatch {
   order: 'in' | 'out';
 }
 
-/** market_ticks in table order: ts, exchange, symbol, price, size, bid, ask, seq. */
-const TYPES = [
-  TIMESTAMPTZ,
-  VARCHAR,
-  VARCHAR,
-  DECIMAL(18, 8),
-  DECIMAL(18, 8),
-  DECIMAL(18, 8),
-  DECIMAL(18, 8),
-  BIGINT,
-];
-/** DuckDB's vector size: one DataChunk holds at most this many rows. */
-const CHUNK_ROWS = 2048;
 const PRIMES = [1_000_003, 999_983, 7919];
 
 /**
@@ -84,7 +68,7 @@ export async function appendRawTicks(connection: DuckDBConnection, batch: TickBa
   try {
     for (let done = 0; done < batch.count; done += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, batch.count - done);
-      const columns: unknown[][] = TYPES.map(() => []);
+      const columns: unknown[][] = TICK_COLUMN_TYPES.map(() => []);
       for (let i = 0; i < n; i++) {
         const j = at(done + i);
         const price = priceOf(j);
@@ -97,7 +81,7 @@ export async function appendRawTicks(connection: DuckDBConnection, batch: TickBa
         columns[6]!.push(new DuckDBDecimalValue(BigInt(price + 1000), 18, 8));
         columns[7]!.push(BigInt(batch.seqOffset + j));
       }
-      const chunk = DuckDBDataChunk.create(TYPES, n);
+      const chunk = DuckDBDataChunk.create(TICK_COLUMN_TYPES, n);
       chunk.setColumns(columns as Parameters<DuckDBDataChunk['setColumns']>[0]);
       appender.appendDataChunk(chunk);
     }

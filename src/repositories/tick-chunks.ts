@@ -13,7 +13,7 @@ import { formatDecimal } from '../models/decimal.js';
 import type { ScaledTick } from '../models/market-tick.js';
 
 /** market_ticks in table order: ts, exchange, symbol, price, size, bid, ask, seq. */
-const TYPES = [
+export const TICK_COLUMN_TYPES = [
   TIMESTAMPTZ,
   VARCHAR,
   VARCHAR,
@@ -38,7 +38,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * constraint failure at flush would poison the appender.
  */
 export class TickChunkWriter {
-  private columns: unknown[][] = TYPES.map(() => []);
+  private columns: unknown[][] = TICK_COLUMN_TYPES.map(() => []);
   private rows = 0;
   appended = 0;
 
@@ -61,12 +61,12 @@ export class TickChunkWriter {
   /** Hands the collected rows to the appender as one data chunk. */
   flushChunk(): void {
     if (this.rows === 0) return;
-    const chunk = DuckDBDataChunk.create(TYPES, this.rows);
+    const chunk = DuckDBDataChunk.create(TICK_COLUMN_TYPES, this.rows);
     chunk.setColumns(this.columns as Parameters<DuckDBDataChunk['setColumns']>[0]);
     this.appender.appendDataChunk(chunk);
     this.appended += this.rows;
     this.rows = 0;
-    this.columns = TYPES.map(() => []);
+    this.columns = TICK_COLUMN_TYPES.map(() => []);
   }
 }
 
