@@ -100,8 +100,7 @@ describe('the built bin', () => {
     const env: Record<string, string> = { SIZE_LIKE_LAUNCHER: sized };
     const run = await spawnScriptFile(path.join(ROOT, 'test', 'fixtures', 'starvation.cjs'), { cwd, env })
       .done;
-    const order = JSON.parse(run.stdout) as string[];
-    expect(order).toHaveLength(7);
-    expect(order[0]).toBe(first);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toBe(first);
   });
 });

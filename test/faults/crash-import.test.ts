@@ -6,7 +6,14 @@ import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 import { counts, digest, migratedDatabase, SMALL_ENV, withDatabase } from './databases.js';
-import { type CrashCase, crashLabels, killAt, MIN_KILLED, runCrashCase, timeoutFor } from './harness.js';
+import {
+  type CrashCase,
+  crashLabels,
+  expectEveryKindHit,
+  killAt,
+  runCrashCase,
+  timeoutFor,
+} from './harness.js';
 
 beforeAll(buildOnce);
 
@@ -176,7 +183,7 @@ describe('SIGKILL at seeded random moments during import', () => {
       `${testCase.name}: the file is imported whole or not at all, and the next run behaves`,
       async () => {
         const report = await runCrashCase(testCase, suiteDir('tradedb-crash-import-'));
-        expect(report.killed).toBeGreaterThanOrEqual(MIN_KILLED);
+        expectEveryKindHit(report);
       },
       timeoutFor(),
     );

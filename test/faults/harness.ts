@@ -17,25 +17,36 @@ import { type Finished, ROOT, spawnBin, waitFor } from '../helpers/bin.js';
  * - `time`: the harness kills it a random time after it opened the database;
  * - none of the above lands when a run finishes first: then it is checked as a finished run.
  *
+ * How many: every named step once, one crash point of every kind of
+ * durable operation a whole run does (kindOf: the operation and its target
+ * with dates, ids and numbers taken out), at a random occurrence of that kind
+ * and a random side, and a few timed kills. That covers every kind in every
+ * run; which occurrence is hit varies with the seed, so runs accumulate
+ * coverage over time.
+ *
  * Environment: TRADEDB_FAULT_SEED (a number; default random, printed),
- * TRADEDB_KILL_POINTS (kill points per command; default 22, or 200 with
- * TRADEDB_SOAK=1), TRADEDB_FAULT_CONCURRENCY (children at once; default 2).
+ * TRADEDB_KILL_POINTS (a total to reach with extra crash points spread over
+ * the kinds, for soak runs; TRADEDB_SOAK=1 means 200), TRADEDB_TIMED_KILLS
+ * (default 3, or 20 with TRADEDB_SOAK=1), TRADEDB_FAULT_CONCURRENCY
+ * (children at once; default 2).
  */
 
 export const CRASH_PRELOAD = path.join(ROOT, 'test', 'faults', 'fixtures', 'crash-points.mjs');
 
 const soak = process.env['TRADEDB_SOAK'] === '1';
-/** Kill points per command: at least 20 in CI, many more in soak mode. */
-export const KILL_POINTS = Number(process.env['TRADEDB_KILL_POINTS'] ?? (soak ? 200 : 20));
-/** Kill points that must land (the child died by SIGKILL), per command: a run that finished first is replaced. */
-export const MIN_KILLED = KILL_POINTS;
+/** A total of kill points per command to reach with extra crash points (0: one per kind is enough). */
+const KILL_POINTS = Number(process.env['TRADEDB_KILL_POINTS'] ?? (soak ? 200 : 0));
+/** Kills at random moments after the database opened, per command. */
+const TIMED_KILLS = Number(process.env['TRADEDB_TIMED_KILLS'] ?? (soak ? 20 : 3));
+/** Runs that finished before their kill landed are replaced, at most this many times per command. */
+const MAX_REPLACED = 8;
 const DEBUG = process.env['TRADEDB_FAULT_DEBUG'] === '1';
 const ms = (value: number) => `${Math.round(value)}ms`;
 const CONCURRENCY = Number(process.env['TRADEDB_FAULT_CONCURRENCY'] ?? 2);
 export const FAULT_SEED = Number(process.env['TRADEDB_FAULT_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 
 /** A generous per-test timeout for `points` kill points (a loaded machine is slow, never wrong). */
-export function timeoutFor(points = KILL_POINTS): number {
+export function timeoutFor(points = Math.max(KILL_POINTS, 40)): number {
   return 120_000 + points * 15_000;
 }
 
@@ -95,6 +106,8 @@ export interface CrashReport {
   /** Kinds of crash point (kindOf) in a whole run, and how many of them a crash kill landed on. */
   kinds: number;
   kindsHit: number;
+  /** The kinds of a whole run that no kill landed on (empty when every kind was hit). */
+  kindsMissed: string[];
   /** What the crash kills landed on: `before COMMIT` ... */
   landed: string[];
 }
@@ -137,8 +150,10 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
     crashPoints: calibration.labels.length,
     kinds: new Set(calibration.labels.map(kindOf)).size,
     kindsHit: 0,
+    kindsMissed: [],
     landed: [],
   };
+  let replaced = 0;
   let next = 0;
   let failed = false;
   const worker = async (slot: number) => {
@@ -160,8 +175,9 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
       if (outcome.killed) report.killed++;
       else {
         report.finished++;
-        // It finished before the kill landed: try another crash point instead, a bounded number of times.
-        if (report.finished <= KILL_POINTS) points.push(crashPoint(calibration.labels, prng));
+        // It finished before the kill landed (a run need not repeat the calibration's path exactly):
+        // try another occurrence of the same kind, or another crash point, a bounded number of times.
+        if (replaced++ < MAX_REPLACED) points.push(replacementFor(point, calibration.labels, prng));
       }
       if (outcome.label) report.landed.push(outcome.label);
       try {
@@ -187,13 +203,24 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
       }
     }
   };
-  const settled = await Promise.allSettled(slots.map((_, slot) => worker(slot)));
-  const failure = settled.find((result) => result.status === 'rejected');
-  if (failure) throw (failure as PromiseRejectedResult).reason;
+  const kinds = new Set(calibration.labels.map(kindOf));
+  const missed = () => {
+    const hit = new Set(report.landed.map(kindOf));
+    return [...kinds].filter((kind) => !hit.has(kind));
+  };
+  // A run need not reach its operations in the calibration's order (folders are listed, tables
+  // copied, in varying order): a kind the planned points missed gets another occurrence, twice at most.
+  for (let round = 0; ; round++) {
+    const settled = await Promise.allSettled(slots.map((_, slot) => worker(slot)));
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
+    const left = missed();
+    if (left.length === 0 || round === 2) break;
+    for (const kind of left) points.push(pointOfKind(kind, calibration.labels, prng));
+  }
   report.points = points.length;
-  report.kindsHit = new Set(
-    points.flatMap((point) => (point.kind === 'crash' ? [kindOf(point.label)] : [])),
-  ).size;
+  report.kindsMissed = missed();
+  report.kindsHit = kinds.size - report.kindsMissed.length;
   console.log(
     `[faults] ${testCase.name}: ${report.points} kill points (${Object.entries(report.byKind)
       .map(([kind, n]) => `${kind} ${n}`)
@@ -201,6 +228,19 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
       `${report.crashPoints} crash points of ${report.kinds} kinds in a whole run, ${report.kindsHit} kinds hit; seed ${seed}`,
   );
   return report;
+}
+
+/**
+ * What every crash test asserts of its report: every kind of durable
+ * operation of a whole run was hit by a kill at least once.
+ */
+export function expectEveryKindHit(report: CrashReport): void {
+  if (report.kindsMissed.length > 0) {
+    throw new Error(
+      `[seed ${report.seed}] ${report.name}: no kill landed on ${report.kindsMissed.length} of ${report.kinds} kinds of crash point: ${report.kindsMissed.join('; ')}`,
+    );
+  }
+  if (report.killed === 0) throw new Error(`${report.name}: no kill landed at all`);
 }
 
 /** The crash points of one whole run of the command in `workspace`, in order (the run is left finished). */
@@ -255,17 +295,15 @@ async function calibrate(testCase: CrashCase, workspace: Workspace): Promise<Cal
 function planPoints(testCase: CrashCase, calibration: Calibration, prng: Prng): KillPoint[] {
   const points: KillPoint[] = [];
   const steps = testCase.steps ?? [];
-  // Every named step once (more in soak mode), then crash points and times.
+  // Every named step once (more in soak mode), one crash point per kind, a few timed kills.
   const stepRounds = Math.max(1, Math.floor(KILL_POINTS / 40));
   for (let round = 0; round < stepRounds; round++) {
     for (const step of steps) points.push({ kind: 'step', ...step });
   }
-  const remaining = Math.max(0, KILL_POINTS - points.length);
-  const times = Math.round(remaining * 0.25);
-  points.push(
-    ...spreadCrashPoints(calibration.labels, remaining - times, prng, testCase.critical ?? DEFAULT_CRITICAL),
-  );
-  while (points.length < KILL_POINTS) {
+  const kinds = new Set(calibration.labels.map(kindOf)).size;
+  const crashes = Math.max(kinds, KILL_POINTS - points.length - TIMED_KILLS);
+  points.push(...spreadCrashPoints(calibration.labels, crashes, prng, testCase.critical ?? DEFAULT_CRITICAL));
+  for (let i = 0; i < TIMED_KILLS; i++) {
     points.push({ kind: 'time', afterOpenMs: Math.round(prng.next() * calibration.workMs * 1.1) });
   }
   // Shuffle, so two slots do not run the same kind side by side.
@@ -276,13 +314,47 @@ function planPoints(testCase: CrashCase, calibration: Calibration, prng: Prng): 
   return points;
 }
 
-/** A crash point's kind: its operation and target with the varying parts (dates, ids, numbers) taken out. */
+/** The point to try instead of one whose run finished first: the same kind elsewhere, or any crash point. */
+function replacementFor(point: KillPoint, labels: readonly string[], prng: Prng): KillPoint {
+  return point.kind === 'crash' ? pointOfKind(kindOf(point.label), labels, prng) : crashPoint(labels, prng);
+}
+
+/** A crash point at a random occurrence of `kind` in the calibration run, on a random side. */
+function pointOfKind(kind: string, labels: readonly string[], prng: Prng): KillPoint {
+  const same = labels.flatMap((label, index) => (kindOf(label) === kind ? [index + 1] : []));
+  const at = same[Math.floor(prng.next() * same.length)] ?? 1;
+  return { kind: 'crash', at, label: labels[at - 1]!, when: prng.next() < 0.5 ? 'before' : 'after' };
+}
+
+/**
+ * The tables of the schema: writing one table's file or rows is the same
+ * kind of operation as writing another's.
+ */
+const TABLES = new RegExp(
+  `\\b(${[
+    'schema_migrations',
+    ...fs
+      .readdirSync(path.join(ROOT, 'migrations'))
+      .flatMap((file) => [
+        ...fs.readFileSync(path.join(ROOT, 'migrations', file), 'utf8').matchAll(/CREATE TABLE (\w+)/g),
+      ])
+      .map((match) => match[1]!),
+  ].join('|')})\\b`,
+  'g',
+);
+
+/**
+ * A crash point's kind: its operation and target with the varying parts
+ * taken out (the workspace, dates, table names, and every word holding a
+ * digit: ids, times, pids, random suffixes).
+ */
 export function kindOf(label: string): string {
   return label
+    .replace(/^(before|after) /, '')
     .replace(/\/tmp\/[^/ ]+\/slot-\d+/g, '<ws>')
     .replace(/\d{4}-\d{2}-\d{2}/g, 'D')
-    .replace(/[0-9a-f]{8,}(-[0-9a-f]{4,})*/gi, 'X')
-    .replace(/\d+/g, 'N')
+    .replace(TABLES, 'T')
+    .replace(/[A-Za-z0-9]*\d[A-Za-z0-9]*/g, 'N')
     .slice(0, 100);
 }
 

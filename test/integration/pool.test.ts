@@ -53,12 +53,18 @@ describe('Pool', () => {
   it('fails with ConnectionTimeout when every reader stays busy past connection_timeout_ms', async () => {
     const pool = await open({ 'pool.max_readers': 1, 'pool.connection_timeout_ms': 50 });
     let release!: () => void;
+    let holding!: () => void;
     const held = pool.withReader(
       () =>
         new Promise<void>((resolve) => {
           release = resolve;
+          holding();
         }),
     );
+    // The reader is created lazily: wait until it is really held before asking for another.
+    await new Promise<void>((resolve) => {
+      holding = resolve;
+    });
     await expect(pool.withReader(async () => 1)).rejects.toBeInstanceOf(ConnectionTimeoutError);
     expect(pool.stats().waiters).toBe(0);
     release();

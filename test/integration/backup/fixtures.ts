@@ -7,7 +7,7 @@ import { Pool, type TradeDbConfig } from '../../../src/index.js';
 import { spawnScript, waitFor } from '../../helpers/bin.js';
 import { testConfig } from '../../helpers/config.js';
 import { applySchema } from '../../helpers/schema.js';
-import { suiteDir, tempDir } from '../../helpers/temp.js';
+import { tempDir, workerDir } from '../../helpers/temp.js';
 
 /** A config whose database and backup folder live in `dir`. */
 export function configIn(dir: string, extra: Record<string, string | number | boolean> = {}) {
@@ -47,12 +47,12 @@ const templates = new Map<number, string>();
 
 /**
  * A fresh folder with a seeded database (`seedDatabase(config, rows)`), copied
- * from one seeded once per test file: seeding costs more than the tests.
+ * from one seeded once per test worker: seeding costs more than the tests.
  */
 export async function freshDatabase(rows = 60): Promise<{ dir: string; config: TradeDbConfig }> {
   let template = templates.get(rows);
   if (!template) {
-    const config = await configIn(suiteDir('tradedb-template-'));
+    const config = await configIn(workerDir('tradedb-template-'));
     await seedDatabase(config, rows);
     template = config.database_path;
     templates.set(rows, template);

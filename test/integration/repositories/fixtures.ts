@@ -1,21 +1,15 @@
-import { afterEach } from 'vitest';
 import { Pool } from '../../../src/index.js';
+import { atTestEnd } from '../../helpers/cleanup.js';
 import { testConfig } from '../../helpers/config.js';
 import { applySchema } from '../../helpers/schema.js';
-
-const opened: Pool[] = [];
 
 /** A fresh in-memory database with the trading schema; closed after the test. */
 export async function schemaPool(values: Record<string, string | number | boolean> = {}): Promise<Pool> {
   const pool = await Pool.open({ config: await testConfig({ database_path: ':memory:', ...values }) });
-  opened.push(pool);
+  atTestEnd(() => pool.close());
   await applySchema(pool);
   return pool;
 }
-
-afterEach(async () => {
-  for (const pool of opened.splice(0)) await pool.close();
-});
 
 /** A clock pinned to `iso`, for deterministic defaults. */
 export function fixedClock(iso: string): () => Date {
