@@ -8,6 +8,7 @@ import { suiteDir } from '../helpers/temp.js';
 import { counts, digest, migratedDatabase, SMALL_ENV, withDatabase } from './databases.js';
 import {
   type CrashCase,
+  crashAt,
   crashLabels,
   expectEveryKindHit,
   killAt,
@@ -164,12 +165,7 @@ describe('SIGKILL at seeded random moments during import', () => {
     const labels = await crashLabels(ticksCase, workspace);
     const at = labels.findIndex((label) => /^open .*\.rejects\.csv\.\d+\.tmp/.test(label)) + 1;
     expect(at).toBeGreaterThan(0);
-    const killed = await killAt(ticksCase, workspace, {
-      kind: 'crash',
-      at,
-      when: 'after',
-      label: labels[at - 1]!,
-    });
+    const killed = await killAt(ticksCase, workspace, crashAt(labels, at, 'after'));
     expect(killed.killed).toBe(true);
     expect((await cli(ticksCase.args(workspace), { cwd: dir, env })).code).toBe(0);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.rejects.csv'))).toEqual([]);

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Prng } from '../../src/seed/prng.js';
 import { type Finished, ROOT, spawnBin, waitFor } from '../helpers/bin.js';
+import { kindOf } from './fixtures/crash-kinds.mjs';
+
+export { kindOf };
 
 /**
  * The crash harness: runs a tradedb command as a real child process and
@@ -51,7 +54,11 @@ export function timeoutFor(points = Math.max(KILL_POINTS, 40)): number {
 }
 
 export type KillPoint =
-  | { kind: 'crash'; at: number; when: 'before' | 'after'; label: string }
+  /**
+   * At the `nth` crash point of kind `of` (its `at`-th crash point in the calibration run):
+   * aimed by kind, since a run need not reach its operations in the calibration's order.
+   */
+  | { kind: 'crash'; at: number; of: string; nth: number; when: 'before' | 'after'; label: string }
   | { kind: 'step'; env: Record<string, string>; marker: string }
   | { kind: 'time'; afterOpenMs: number };
 
@@ -154,6 +161,7 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
     landed: [],
   };
   let replaced = 0;
+  const hitKinds = new Set<string>();
   let next = 0;
   let failed = false;
   const worker = async (slot: number) => {
@@ -180,6 +188,8 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
         if (replaced++ < MAX_REPLACED) points.push(replacementFor(point, calibration.labels, prng));
       }
       if (outcome.label) report.landed.push(outcome.label);
+      // The preload kills at the n-th crash point of the aimed kind: a kill that names its crash point hit that kind.
+      if (point.kind === 'crash' && outcome.killed && outcome.label) hitKinds.add(point.of);
       try {
         if (!outcome.killed && outcome.code !== 0) {
           throw new Error(`the run was not killed but failed with exit ${outcome.code}: ${outcome.stderr}`);
@@ -204,10 +214,7 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
     }
   };
   const kinds = new Set(calibration.labels.map(kindOf));
-  const missed = () => {
-    const hit = new Set(report.landed.map(kindOf));
-    return [...kinds].filter((kind) => !hit.has(kind));
-  };
+  const missed = () => [...kinds].filter((kind) => !hitKinds.has(kind));
   // A run need not reach its operations in the calibration's order (folders are listed, tables
   // copied, in varying order): a kind the planned points missed gets another occurrence, twice at most.
   for (let round = 0; ; round++) {
@@ -323,39 +330,7 @@ function replacementFor(point: KillPoint, labels: readonly string[], prng: Prng)
 function pointOfKind(kind: string, labels: readonly string[], prng: Prng): KillPoint {
   const same = labels.flatMap((label, index) => (kindOf(label) === kind ? [index + 1] : []));
   const at = same[Math.floor(prng.next() * same.length)] ?? 1;
-  return { kind: 'crash', at, label: labels[at - 1]!, when: prng.next() < 0.5 ? 'before' : 'after' };
-}
-
-/**
- * The tables of the schema: writing one table's file or rows is the same
- * kind of operation as writing another's.
- */
-const TABLES = new RegExp(
-  `\\b(${[
-    'schema_migrations',
-    ...fs
-      .readdirSync(path.join(ROOT, 'migrations'))
-      .flatMap((file) => [
-        ...fs.readFileSync(path.join(ROOT, 'migrations', file), 'utf8').matchAll(/CREATE TABLE (\w+)/g),
-      ])
-      .map((match) => match[1]!),
-  ].join('|')})\\b`,
-  'g',
-);
-
-/**
- * A crash point's kind: its operation and target with the varying parts
- * taken out (the workspace, dates, table names, and every word holding a
- * digit: ids, times, pids, random suffixes).
- */
-export function kindOf(label: string): string {
-  return label
-    .replace(/^(before|after) /, '')
-    .replace(/\/tmp\/[^/ ]+\/slot-\d+/g, '<ws>')
-    .replace(/\d{4}-\d{2}-\d{2}/g, 'D')
-    .replace(TABLES, 'T')
-    .replace(/[A-Za-z0-9]*\d[A-Za-z0-9]*/g, 'N')
-    .slice(0, 100);
+  return crashAt(labels, at, prng.next() < 0.5 ? 'before' : 'after');
 }
 
 /**
@@ -395,16 +370,24 @@ function spreadCrashPoints(
       const at = occurrences[Math.floor(prng.next() * occurrences.length)]!;
       // Alternate the side per round, starting at random, so a kind seen twice is seen from both sides.
       const when = (round + Math.floor(prng.next() * 2)) % 2 === 0 ? 'before' : 'after';
-      points.push({ kind: 'crash', at, label: labels[at - 1]!, when });
+      points.push(crashAt(labels, at, when));
     }
   }
   return points;
 }
 
+/** The kill point at crash point `at` of the calibration run, aimed at its kind and occurrence. */
+export function crashAt(labels: readonly string[], at: number, when: 'before' | 'after'): KillPoint {
+  const label = labels[at - 1]!;
+  const of = kindOf(label);
+  const nth = labels.slice(0, at).filter((item) => kindOf(item) === of).length;
+  return { kind: 'crash', at, of, nth, label, when };
+}
+
 /** A crash point chosen at random. */
 function crashPoint(labels: readonly string[], prng: Prng): KillPoint {
   const at = 1 + Math.floor(prng.next() * labels.length);
-  return { kind: 'crash', at, label: labels[at - 1]!, when: prng.next() < 0.5 ? 'before' : 'after' };
+  return crashAt(labels, at, prng.next() < 0.5 ? 'before' : 'after');
 }
 
 function preload(workspace: Workspace): Record<string, string> {
@@ -419,7 +402,8 @@ export async function killAt(
 ): Promise<Omit<Outcome, 'index'>> {
   const env: Record<string, string> = { ...workspace.env, ...preload(workspace) };
   if (point.kind === 'crash') {
-    env['TRADEDB_CRASH_AT'] = String(point.at);
+    env['TRADEDB_CRASH_KIND'] = point.of;
+    env['TRADEDB_CRASH_NTH'] = String(point.nth);
     env['TRADEDB_CRASH_WHEN'] = point.when;
   }
   if (point.kind === 'step') Object.assign(env, point.env);
