@@ -71,6 +71,13 @@ function cacheKey(databasePath: string): string {
   }
 }
 
+/** Whether this process has (or is opening) an instance of the file, under any spelling of its path. */
+export function isOpenInProcess(databasePath: string): boolean {
+  if (isInMemory(databasePath)) return false;
+  const key = cacheKey(databasePath);
+  return entries.has(key) || opening.has(key);
+}
+
 export async function openInstance(options: OpenInstanceOptions): Promise<InstanceLease> {
   if (isInMemory(options.databasePath)) {
     // Every in-memory open is its own database: nothing to share, nothing to lock.
