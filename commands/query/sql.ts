@@ -35,8 +35,8 @@ export function makeQuerySqlCommand(scope: CliScope): Command {
     .addHelpText(
       'after',
       `
-Only one SELECT runs (also FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE),
-inside a READ ONLY transaction, on an instance that can reach no other file,
+Only one SELECT runs (also FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE,
+EXPLAIN of a SELECT), inside a READ ONLY transaction, on an instance that can reach no other file,
 load no extension and change no setting. Anything else (COPY, EXPORT,
 ATTACH, INSTALL, LOAD, SET, PRAGMA, CHECKPOINT, several statements) and
 table functions that read files without --allow-read are refused with exit

@@ -11,8 +11,9 @@ export interface SqlGuardOptions {
   allowFileReads?: boolean;
 }
 
+const EXPLAIN = /^\s*EXPLAIN\s+(?:ANALYZE\s+)?/i;
 const HINT =
-  'query sql is read-only and runs one SELECT (or FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE) on the database';
+  'query sql is read-only and runs one SELECT (or FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of one) on the database';
 
 /**
  * Refuses, before anything runs, every statement that is not exactly one
@@ -35,7 +36,9 @@ export async function checkReadOnlySql(
       hint: 'run statements one at a time',
     });
   }
-  const tree = await serialize(connection, sql);
+  // EXPLAIN [ANALYZE] of a SELECT is checked as that SELECT (ANALYZE runs it, still read-only).
+  const explained = EXPLAIN.exec(sql);
+  const tree = await serialize(connection, explained ? sql.slice(explained[0].length) : sql);
   if (tree === undefined) {
     // Named by its first word, not by preparing it: binding is not free of effects (EXPORT DATABASE makes its folder).
     throw new ValidationError(`refused ${firstWord(sql)}: ${HINT}`, { hint: 'nothing was run' });
@@ -45,7 +48,7 @@ export async function checkReadOnlySql(
   const prepared = await duck(() => extracted.prepare(0));
   const type = StatementType[prepared.statementType] ?? 'unknown';
   prepared.destroySync();
-  if (type !== 'SELECT') {
+  if (type !== (explained ? 'EXPLAIN' : 'SELECT')) {
     throw new ValidationError(`refused ${describe(firstWord(sql), type)}: ${HINT}`, {
       hint: 'nothing was run',
     });

@@ -54,6 +54,16 @@ const HOSTILE: ReadonlyArray<readonly [string, () => string, RegExp]> = [
   ['PRAGMA', () => 'PRAGMA database_size', /refused PRAGMA/],
   ['INSERT', () => 'INSERT INTO fills VALUES (9)', /refused INSERT/],
   ['CREATE', () => 'CREATE TABLE t2 AS SELECT 1', /refused CREATE/],
+  [
+    'EXPLAIN ANALYZE of a COPY',
+    () => `EXPLAIN ANALYZE COPY fills TO '${path.join(outside, 'x.csv')}'`,
+    /refused EXPLAIN/,
+  ],
+  [
+    'EXPLAIN of a file read',
+    () => "EXPLAIN SELECT * FROM read_text('/etc/passwd')",
+    /refused table function read_text/,
+  ],
   ['several statements', () => 'SELECT 1; SELECT 2', /exactly one SQL statement, got 2/],
   ['read_text', () => "SELECT * FROM read_text('/etc/passwd')", /refused table function read_text\(\)/],
   ['read_csv', () => "SELECT * FROM read_csv('/etc/passwd')", /refused table function read_csv\(\)/],
@@ -82,10 +92,12 @@ describe('tradedb query sql: sandboxed and read-only', () => {
     expect(snapshot(cwd)).toEqual(before);
   });
 
-  it('still answers a SELECT, WITH, FROM, DESCRIBE and catalog functions', async () => {
+  it('still answers a SELECT, WITH, FROM, DESCRIBE, EXPLAIN and catalog functions', async () => {
     expect((await run('SELECT sum(n) AS s FROM fills')).stdout).toBe('s\r\n3\r\n');
     expect((await run('WITH x AS (SELECT 2 AS n) FROM x')).stdout).toBe('n\r\n2\r\n');
     expect((await run('DESCRIBE fills')).code).toBe(0);
+    expect((await run('EXPLAIN SELECT * FROM fills')).code).toBe(0);
+    expect((await run('EXPLAIN ANALYZE SELECT count(*) FROM fills')).code).toBe(0);
     expect((await run("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'fills'")).stdout).toBe(
       'n\r\n1\r\n',
     );
