@@ -1,5 +1,5 @@
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { ConfigOverride, JobMeasure, LoadedConfig, Observer, Pool } from '../src/index.js';
+import type { ConfigOverride, JobMeasure, LoadedConfig, Observer, Pool, Sandbox } from '../src/index.js';
 import { type CliIo, Output } from './io.js';
 import { type Library, loadLibrary } from './library.js';
 import { FORMATS, type Format, Renderer } from './render/renderer.js';
@@ -76,12 +76,13 @@ export class CommandContext {
   }
 
   /** Opens the pool from the config; it is closed when the command ends, whatever happens. */
-  async openPool(options: { readOnly: boolean }): Promise<Pool> {
+  async openPool(options: { readOnly: boolean; sandbox?: Sandbox }): Promise<Pool> {
     const { config } = await this.config();
     const { Pool } = await this.library();
     const pool = await Pool.open({
       config,
       readOnly: options.readOnly,
+      ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       signal: this.io.signal,
       observer: await this.observer(),
     });

@@ -33,6 +33,7 @@ export * from './errors.js';
 
 export { classifyDuckDbError } from './pool/classify.js';
 export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
+export type { Sandbox } from './pool/sandbox.js';
 export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
 export type { BindValue, PlainValue, Row } from './pool/values.js';
 
@@ -144,6 +145,7 @@ export {
 export { type ParseTimeOptions, parseTime, parseTimeIso } from './query/parse-time.js';
 export { parseOrderBy, parseWhere, parseWheres } from './query/parse-where.js';
 export { type BuiltSelect, buildSelect } from './query/select.js';
+export { checkReadOnlySql, type SqlGuardOptions } from './query/sql-guard.js';
 export type { Statement } from './query/statement.js';
 
 // Repositories

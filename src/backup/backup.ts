@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BACKUP_METHODS, type BackupMethod } from '../config/schema.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { IntegrityError, NotFoundError, UsageError } from '../errors.js';
 import { NOOP_OBSERVER, trackJob } from '../observability/observer.js';
 import { isInMemory } from '../pool/instance-cache.js';
 import { TOOL_VERSION } from '../version.js';
@@ -29,6 +29,7 @@ import {
 import { backupName, stampOf, tempName } from './naming.js';
 import { type PruneResult, pruneBackups } from './prune.js';
 import { cleanStaleTemps } from './stale.js';
+import { readStorageNumber } from './storage-version.js';
 
 export interface BackupOptions extends JobOptions {
   /** `file` (copy of the database file) or `export` (Parquet); default `backup.method`. */
@@ -103,6 +104,12 @@ async function runBackup(options: BackupOptions): Promise<BackupResult> {
   // A read-write open would create a missing database: an empty backup of nothing.
   if (!(await exists(fs, config.database_path))) {
     throw new NotFoundError(`no database at ${config.database_path}`, {
+      hint: 'check --database or database_path',
+    });
+  }
+  // Checked before anything is created: a file that is not a database must leave no backup folder behind.
+  if ((await readStorageNumber(fs, config.database_path)) === undefined) {
+    throw new IntegrityError(`${config.database_path} is not a DuckDB database (no DUCK header)`, {
       hint: 'check --database or database_path',
     });
   }

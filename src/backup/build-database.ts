@@ -3,7 +3,9 @@ import type { TradeDbConfig } from '../config/schema.js';
 import { IntegrityError, IoError } from '../errors.js';
 import type { Observer } from '../observability/observer.js';
 import { Pool } from '../pool/pool.js';
-import { quoteLiteral, readDatabaseFacts } from './database-facts.js';
+import type { Sandbox } from '../pool/sandbox.js';
+import { readDatabaseFacts } from './database-facts.js';
+import { parseExportStatements } from './export-statements.js';
 import { type BackupFs, exists, io, syncFile } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
 import { jobConfig } from './job.js';
@@ -51,12 +53,40 @@ async function buildFromFile(options: BuildOptions): Promise<Record<string, numb
   return countRows(options, true);
 }
 
+/**
+ * What IMPORT DATABASE would do, without running the folder's SQL: the
+ * statements are checked against the forms EXPORT writes (export-statements.ts)
+ * and run on an instance sandboxed to the backup's data folder, so even an
+ * accepted statement reaches no other file.
+ */
 async function buildFromExport(options: BuildOptions): Promise<Record<string, number>> {
   const { fs, backupDir, target } = options;
-  const pool = await openBuilt(options, false);
+  const dataDir = path.join(backupDir, EXPORT_DIR);
+  const schemaSql = await io('reading', path.join(dataDir, 'schema.sql'), () =>
+    fs.readFile(path.join(dataDir, 'schema.sql')),
+  );
+  const loadSql = await io('reading', path.join(dataDir, 'load.sql'), () =>
+    fs.readFile(path.join(dataDir, 'load.sql')),
+  );
+  const prefix = `${EXPORT_DIR}/`;
+  const dataFiles = new Set(
+    options.manifest.files
+      .filter((file) => file.path.startsWith(prefix) && !file.path.slice(prefix.length).includes('/'))
+      .map((file) => file.path.slice(prefix.length)),
+  );
+  const pool = await openBuilt(options, false, { readDirectories: [dataDir] });
   try {
     await pool.withWriter(async (session) => {
-      await session.run(`IMPORT DATABASE ${quoteLiteral(path.join(backupDir, EXPORT_DIR))}`);
+      const statements = await parseExportStatements({
+        schemaSql,
+        loadSql,
+        dataDir,
+        dataFiles,
+        countStatements: async (sql) => (await session.connection.extractStatements(sql)).count,
+      });
+      await session.transaction(async () => {
+        for (const sql of [...statements.schema, ...statements.loads]) await session.run(sql);
+      });
       await session.run('CHECKPOINT');
     });
   } finally {
@@ -81,11 +111,12 @@ async function countRows(options: BuildOptions, readOnly: boolean): Promise<Reco
   }
 }
 
-async function openBuilt(options: BuildOptions, readOnly: boolean): Promise<Pool> {
+async function openBuilt(options: BuildOptions, readOnly: boolean, sandbox?: Sandbox): Promise<Pool> {
   try {
     return await Pool.open({
       config: jobConfig(options.config, options.target),
       readOnly,
+      ...(sandbox ? { sandbox } : {}),
       observer: options.observer,
       signal: options.signal,
     });

@@ -110,18 +110,20 @@ async function runRestore(options: RestoreOptions): Promise<RestoreResult> {
     `verify ${dir}: ${manifest.files.length} files, ${totalBytes(manifest)} bytes, sha256 ${hashWhileCopying ? 'checked while copying' : 'ok'}`,
     manifest.method === 'file'
       ? `copy the database file next to ${target} and compare row counts of ${Object.keys(manifest.tables).length} tables`
-      : `IMPORT DATABASE into a new file next to ${target}, CHECKPOINT, and compare row counts of ${Object.keys(manifest.tables).length} tables`,
+      : `check schema.sql and load.sql against the statements EXPORT writes, run them into a new file next to ${target}, CHECKPOINT, and compare row counts of ${Object.keys(manifest.tables).length} tables`,
     ...(targetExists
       ? [
-          `lock ${target} and CHECKPOINT it`,
+          `hold the lock of ${target} without opening it`,
           keepAs === null
             ? `delete the current database (--no-keep)`
-            : `keep the current database as ${keepAs}`,
+            : walExists
+              ? `keep the current database as ${keepAs} and its .wal as ${keepAs}.wal, copied byte for byte`
+              : `keep the current database as ${keepAs}`,
+          ...(walExists ? [`CHECKPOINT ${target}, so that it is whole without its .wal until replaced`] : []),
         ]
-      : []),
-    ...(walExists
-      ? [keepAs === null ? `delete ${target}.wal` : `move ${target}.wal to ${keepAs}.wal (never replayed)`]
-      : []),
+      : walExists
+        ? [keepAs === null ? `delete ${target}.wal` : `move ${target}.wal to ${keepAs}.wal (never replayed)`]
+        : []),
     `rename the new database to ${target}`,
   ];
   const summary = {

@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { AlreadyExistsError, DatabaseLockedError, InterruptedError } from '../errors.js';
+import { AlreadyExistsError, InterruptedError } from '../errors.js';
 import { Pool } from '../pool/pool.js';
 import { type BackupFs, errnoOf, exists, fsError, io, syncDir } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
+import { holdTarget } from './hold-target.js';
 import { type JobOptions, jobConfig, step, throwIfAborted } from './job.js';
+import { restoreTempName } from './naming.js';
 
 export interface SwapOptions extends JobOptions {
   fs: BackupFs;
@@ -25,12 +27,18 @@ export interface SwapResult {
 
 /**
  * Puts the built database in place of the target, so that at every moment
- * the target path holds either the old database or the new one, whole:
- * 1. take the target's lock (another process holding it: DatabaseLocked)
- *    and CHECKPOINT it, which empties its WAL;
- * 2. keep the old file under its new name with a hard link, and move any
- *    `.wal` away: a stale WAL next to the new file would be replayed into it;
- * 3. rename(2) the new file over the target, atomically.
+ * the target path holds either the old database or the new one, whole, and
+ * the kept old database is the file (and `.wal`) that was there, byte for
+ * byte:
+ * 1. hold the target without opening it (hold-target.ts): another process
+ *    holding it is DatabaseLocked; nothing is replayed into it;
+ * 2. keep the old file under its new name: a hard link when it has no
+ *    `.wal`; else a copy of the file and of its `.wal`, made before
+ *    anything opens it;
+ * 3. with a `.wal`, open the target and CHECKPOINT it: the target stays
+ *    whole on its own (a `.wal` left beside the new file would be replayed
+ *    into it), and the copy kept in 2 is untouched by this;
+ * 4. rename(2) the new file over the target, atomically.
  */
 export async function swapIn(options: SwapOptions): Promise<SwapResult> {
   const { fs, target, built, keepAs } = options;
@@ -38,28 +46,45 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
   const wal = `${target}.wal`;
   const warnings: string[] = [];
   const kept: string[] = [];
+  const undo: Array<() => Promise<void>> = [];
   const replaced = await exists(fs, target);
-  const lock = replaced ? await lockTarget(options, warnings) : undefined;
+  const hadWal = await exists(fs, wal);
+  const release = replaced ? await holdTarget(options, warnings) : undefined;
+  let opened: Pool | undefined;
   try {
     await step(options.onStep, 'locked');
     throwIfAborted(options.signal);
     if (replaced && keepAs !== null) {
-      await keepCopy(fs, target, keepAs, options.signal);
-      kept.push(keepAs);
+      if (hadWal) {
+        await keepByCopy(fs, target, target, keepAs, options.signal);
+        undo.push(() => io('removing', keepAs, () => fs.unlink(keepAs)));
+        await keepByCopy(fs, target, wal, `${keepAs}.wal`, options.signal);
+        undo.push(() => io('removing', `${keepAs}.wal`, () => fs.unlink(`${keepAs}.wal`)));
+        kept.push(keepAs, `${keepAs}.wal`);
+      } else {
+        await keepCopy(fs, target, keepAs, options.signal);
+        undo.push(() => io('removing', keepAs, () => fs.unlink(keepAs)));
+        kept.push(keepAs);
+      }
     }
+    if (replaced && hadWal && release !== undefined) opened = await checkpointTarget(options, warnings);
     if (await exists(fs, wal)) {
-      if (keepAs !== null) {
+      if (!replaced && keepAs !== null) {
+        // A .wal without its database: kept as it is, under the name it would have beside the kept file.
         await io('moving', wal, () => fs.rename(wal, `${keepAs}.wal`));
+        undo.push(() => io('moving', `${keepAs}.wal`, () => fs.rename(`${keepAs}.wal`, wal)));
         kept.push(`${keepAs}.wal`);
       } else {
+        // Nothing to replay it into (no database, or one that cannot be opened); a kept copy has its bytes.
         await io('removing', wal, () => fs.unlink(wal));
       }
     }
     await syncDir(fs, dir);
     await step(options.onStep, 'previous-kept');
-    // The rename below is the point of no return: interrupted before it, put the old files back and stop.
+    // The rename below is the point of no return: interrupted before it, take back what was kept and stop.
     if (options.signal?.aborted) {
-      await undoKeep(fs, target, kept);
+      for (const action of undo.reverse()) await action();
+      await syncDir(fs, dir);
       throwIfAborted(options.signal);
     }
     if (replaced) {
@@ -83,53 +108,65 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
     await syncDir(fs, dir);
     await step(options.onStep, 'swapped');
   } finally {
-    await lock?.close();
+    await opened?.close();
+    await release?.();
   }
   return { replaced, kept, warnings };
 }
 
-/** Reverses what was kept aside: the WAL goes back next to the target, the hard link to it goes away. */
-async function undoKeep(fs: BackupFs, target: string, kept: readonly string[]): Promise<void> {
-  for (const file of [...kept].reverse()) {
-    if (file.endsWith('.wal')) await io('moving', file, () => fs.rename(file, `${target}.wal`));
-    else await io('removing', file, () => fs.unlink(file));
-  }
-  await syncDir(fs, path.dirname(target));
-}
-
 /**
- * Opens the old database read-write: that takes its lock and replays its
- * WAL into it, and the CHECKPOINT leaves no WAL. A database too broken to
- * open cannot be held by anyone else either: it is replaced all the same.
+ * Opens the held target read-write (it replays its WAL) and CHECKPOINTs, so
+ * it is whole without its `.wal` until the rename. This process holds the
+ * file's lock through the probe, so no other process can have it meanwhile.
  */
-async function lockTarget(options: SwapOptions, warnings: string[]): Promise<Pool | undefined> {
+async function checkpointTarget(options: SwapOptions, warnings: string[]): Promise<Pool | undefined> {
   let pool: Pool;
   try {
     pool = await Pool.open({
       config: jobConfig(options.config, options.target),
       readOnly: false,
-      lockWaitMs: options.lockWaitMs,
+      lockWaitMs: 0,
       observer: options.observer,
       signal: options.signal,
-      exclusive: true,
     });
   } catch (error) {
-    if (error instanceof DatabaseLockedError || error instanceof InterruptedError) throw error;
-    warnings.push(
-      `the database being replaced could not be opened (${(error as Error).message}); replaced it anyway`,
-    );
+    if (error instanceof InterruptedError) throw error;
+    warnings.push(`the database being replaced could not be opened (${(error as Error).message})`);
     return undefined;
   }
   try {
     await pool.withWriter((session) => session.run('CHECKPOINT'));
   } catch (error) {
-    if (error instanceof InterruptedError) {
-      await pool.close();
-      throw error;
-    }
+    await pool.close();
+    if (error instanceof InterruptedError) throw error;
     warnings.push(`CHECKPOINT of the database being replaced failed (${(error as Error).message})`);
+    return undefined;
   }
   return pool;
+}
+
+/** A byte-for-byte copy under a temporary name, fsynced, then linked to its name (EEXIST: nothing replaced). */
+async function keepByCopy(
+  fs: BackupFs,
+  target: string,
+  from: string,
+  to: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  // Named as the target's restore temporaries, so the next restore removes it if this one is killed.
+  const temp = path.join(path.dirname(target), restoreTempName(path.basename(target)));
+  try {
+    await copyWithHash(fs, from, temp, signal);
+    try {
+      await fs.link(temp, to);
+    } catch (error) {
+      if (errnoOf(error) === 'EEXIST')
+        throw new AlreadyExistsError(`${to} already exists; nothing was replaced`);
+      throw fsError(error, 'keeping the old database as', to);
+    }
+  } finally {
+    await fs.rm(temp).catch(() => {});
+  }
 }
 
 /** A hard link costs nothing and keeps the old file whole; a file system without links gets a copy. */

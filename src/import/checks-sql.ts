@@ -25,6 +25,10 @@ const DECIMAL_TEXT = '[+-]?([0-9]+(\\.[0-9]{0,8}0*)?|\\.[0-9]{1,8}0*)';
 /** The same without the digit limit, to tell "too many digits" from "not a number". */
 const ANY_DECIMAL_TEXT = '[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)';
 const INTEGER_TEXT = '[+-]?[0-9]+';
+/** Seconds finer than microseconds (`08:00:00.1234567`); trailing zeros (a Parquet TIMESTAMP_NS) lose nothing. */
+const TOO_FINE_SECONDS = ':[0-9]{2}[.,][0-9]{6}0*[1-9]';
+const FIRST_TIME = "TIMESTAMPTZ '0001-01-01 00:00:00+00'";
+const LAST_TIME = "TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'";
 
 /** Longest piece of a bad value quoted in a message. */
 const SHOWN_CHARS = 40;
@@ -102,7 +106,13 @@ function columnCheck(column: ImportColumn): string {
       branches.push(bad(`${typed} IS NULL`, ' is not a UUID'));
       break;
     case 'timestamp':
-      branches.push(bad(`${typed} IS NULL OR NOT isfinite(${typed})`, ' is not an ISO-8601 date or time'));
+      branches.push(
+        bad(`${typed} IS NULL OR NOT isfinite(${typed})`, ' is not an ISO-8601 date or time'),
+        // DuckDB would round away the 7th digit silently: the stored time would not be the one in the file.
+        bad(`regexp_matches(${id}, '${TOO_FINE_SECONDS}')`, ' has more than 6 fractional digits of seconds'),
+        // Years the time filters and ISO-8601 output cannot express (10000, -0001) would be stored but never found.
+        bad(`NOT (${typed} BETWEEN ${FIRST_TIME} AND ${LAST_TIME})`, ' is outside the years 0001-9999 (UTC)'),
+      );
       break;
     case 'bigint':
       branches.push(
@@ -111,6 +121,7 @@ function columnCheck(column: ImportColumn): string {
           ' is not a 64-bit integer',
         ),
       );
+      if (column.sign === 'non-negative') branches.push(bad(`${typed} < 0`, ' must not be negative'));
       break;
     case 'decimal':
       branches.push(

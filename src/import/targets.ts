@@ -62,7 +62,7 @@ const TARGETS: Readonly<Record<ImportKind, ImportTarget>> = {
       required('size', 'decimal', { sign: 'non-negative' }),
       optional('bid', 'decimal', { sign: 'non-negative' }),
       optional('ask', 'decimal', { sign: 'non-negative' }),
-      required('seq', 'bigint'),
+      required('seq', 'bigint', { sign: 'non-negative' }),
     ],
     rowChecks: [],
     // market_ticks has no key: importing the same file twice appends its ticks twice.

@@ -26,6 +26,8 @@ interface TradeRow {
   fee: string;
   fee_currency: string;
   executed_at: string;
+  /** The order's created_at when the fill is dated before it (compared in SQL, as instants), else null. */
+  order_created_later: string | null;
   [key: string]: PlainValue;
 }
 
@@ -57,8 +59,11 @@ export async function planTradeFills(
   const rows = await session.all<TradeRow>(
     `SELECT rowid AS _row, TRY_CAST(trade_id AS UUID)::VARCHAR AS trade_id, TRY_CAST(order_id AS UUID)::VARCHAR AS order_id,
             exchange, symbol, side, TRY_CAST(quantity AS DECIMAL(18,8)) AS quantity, TRY_CAST(price AS DECIMAL(18,8)) AS price,
-            TRY_CAST(COALESCE(fee, '0') AS DECIMAL(18,8)) AS fee, fee_currency, TRY_CAST(executed_at AS TIMESTAMPTZ) AS executed_at
-     FROM ${quoteIdent(staged)}
+            TRY_CAST(COALESCE(fee, '0') AS DECIMAL(18,8)) AS fee, fee_currency, TRY_CAST(executed_at AS TIMESTAMPTZ) AS executed_at,
+            (SELECT o.created_at FROM orders AS o
+              WHERE o.order_id = TRY_CAST(staged.order_id AS UUID) AND o.created_at > TRY_CAST(staged.executed_at AS TIMESTAMPTZ)
+            ) AS order_created_later
+     FROM ${quoteIdent(staged)} AS staged
      WHERE rowid NOT IN (SELECT row_index FROM ${quoteIdent(rejects)})
      ORDER BY TRY_CAST(executed_at AS TIMESTAMPTZ), TRY_CAST(trade_id AS UUID)`,
     undefined,
@@ -107,6 +112,9 @@ function fillProblem(row: TradeRow, order: OrderState): string | undefined {
     if (given !== null && given !== order[field]) {
       return `${field} "${given}" does not match order ${row.order_id} (${order[field]})`;
     }
+  }
+  if (row.order_created_later !== null) {
+    return `executed_at "${row.executed_at}" is before order ${row.order_id} was created (${row.order_created_later})`;
   }
   if (!FILLABLE_ORDER_STATUSES.includes(order.status)) {
     return `order ${row.order_id} is ${order.status}; only ${FILLABLE_ORDER_STATUSES.join(' or ')} orders take fills`;

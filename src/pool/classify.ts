@@ -63,8 +63,9 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
   return new TradeDbError('INTERNAL', firstLines(message), { cause: error });
 }
 
+// Permission Error: a sandboxed instance refusing a file outside its folders (see sandbox.ts).
 const USER_ERROR =
-  /(?:^|: )((?:Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented|Dependency) Error[\s\S]*)$/;
+  /(?:^|: )((?:Parser|Binder|Catalog|Conversion|Invalid Input|Constraint|Out of Range|Not implemented|Dependency|Permission) Error[\s\S]*)$/;
 
 export function isInterrupt(error: unknown): boolean {
   return error instanceof Error && /INTERRUPT Error|Interrupted!/.test(error.message);

@@ -3,15 +3,24 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DatabaseLockedError, InterruptedError, IoError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyDuckDbError } from './classify.js';
+import { applySandbox, SANDBOX_INSTANCE_SETTINGS, type Sandbox, sandboxKey } from './sandbox.js';
 
 /**
  * DuckDB must see one instance per file per process: two instances of one
  * file do not see each other's writes, and closing one drops the other's OS
  * lock. This cache hands out that one instance, counted by reference.
+ *
+ * A sandboxed instance (see sandbox.ts) is never shared with a caller that
+ * asked for another sandbox or for none, in either direction: the entry
+ * remembers its sandbox and any other request for the file is refused while
+ * it is open. The limit that follows: a process that holds the file with
+ * full access (a service's own pool) cannot also open it sandboxed for
+ * untrusted SQL; that needs its own process.
  */
 interface Entry {
   instance: DuckDBInstance;
   readOnly: boolean;
+  sandbox: string;
   refs: number;
 }
 
@@ -32,6 +41,10 @@ export interface OpenInstanceOptions {
    * lock is the process's. Used by restore, which replaces the file.
    */
   exclusive?: boolean | undefined;
+  /** Confine the instance (see sandbox.ts); the sandbox is in place before the lease is handed out. */
+  sandbox?: Sandbox | undefined;
+  /** Session settings every connection needs (TimeZone): a sandbox locks them, so they are set globally first. */
+  sandboxGlobals?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface InstanceLease {
@@ -58,13 +71,27 @@ function cacheKey(databasePath: string): string {
   }
 }
 
+/** Whether this process has (or is opening) an instance of the file, under any spelling of its path. */
+export function isOpenInProcess(databasePath: string): boolean {
+  if (isInMemory(databasePath)) return false;
+  const key = cacheKey(databasePath);
+  return entries.has(key) || opening.has(key);
+}
+
 export async function openInstance(options: OpenInstanceOptions): Promise<InstanceLease> {
   if (isInMemory(options.databasePath)) {
     // Every in-memory open is its own database: nothing to share, nothing to lock.
-    const instance = await DuckDBInstance.create(':memory:', options.settings);
+    const instance = await DuckDBInstance.create(':memory:', creationSettings(options));
+    try {
+      await confine(instance, options);
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
     return { instance, key: ':memory:', release: () => instance.closeSync() };
   }
   const key = cacheKey(options.databasePath);
+  const wanted = sandboxKey(options.sandbox);
   if (options.exclusive && (entries.has(key) || opening.has(key))) {
     throw new DatabaseLockedError(`database ${key} is open elsewhere in this process`, process.pid, {
       hint: 'close the pools that use it before replacing the file',
@@ -79,6 +106,13 @@ export async function openInstance(options: OpenInstanceOptions): Promise<Instan
     }
     entry = await pending;
     if (!entries.has(key)) entries.set(key, entry);
+  }
+  if (entry.sandbox !== wanted) {
+    throw new ValidationError(
+      options.sandbox
+        ? `database ${key} is already open in this process with other access rights; a sandboxed open needs a process of its own`
+        : `database ${key} is open sandboxed in this process; close that pool before opening it with full access`,
+    );
   }
   if (entry.readOnly && !options.readOnly) {
     throw new ValidationError(
@@ -124,10 +158,16 @@ async function createWithLockWait(file: string, options: OpenInstanceOptions): P
   for (;;) {
     try {
       const instance = await DuckDBInstance.create(file, {
-        ...options.settings,
+        ...creationSettings(options),
         access_mode: options.readOnly ? 'READ_ONLY' : 'READ_WRITE',
       });
-      return { instance, readOnly: options.readOnly, refs: 0 };
+      try {
+        await confine(instance, options);
+      } catch (sandboxError) {
+        instance.closeSync();
+        throw sandboxError;
+      }
+      return { instance, readOnly: options.readOnly, sandbox: sandboxKey(options.sandbox), refs: 0 };
     } catch (error) {
       const typed = classifyDuckDbError(error, { databasePath: file });
       if (!(typed instanceof DatabaseLockedError)) throw typed;
@@ -145,6 +185,21 @@ async function createWithLockWait(file: string, options: OpenInstanceOptions): P
       await sleep(Math.min(delayMs, remaining), options.signal);
       delayMs = Math.min(delayMs * 2, 1000);
     }
+  }
+}
+
+function creationSettings(options: OpenInstanceOptions): Record<string, string> {
+  return options.sandbox ? { ...options.settings, ...SANDBOX_INSTANCE_SETTINGS } : options.settings;
+}
+
+/** Applies the sandbox on a connection of its own, closed before anyone else connects. */
+async function confine(instance: DuckDBInstance, options: OpenInstanceOptions): Promise<void> {
+  if (!options.sandbox) return;
+  const connection = await instance.connect();
+  try {
+    await applySandbox(connection, options.sandbox, options.sandboxGlobals ?? {});
+  } finally {
+    connection.closeSync();
   }
 }
 

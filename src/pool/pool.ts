@@ -10,9 +10,10 @@ import {
 } from '../errors.js';
 import { NOOP_OBSERVER, type Observer, type Role } from '../observability/observer.js';
 import { type InstanceLease, isInMemory, openInstance } from './instance-cache.js';
+import type { Sandbox } from './sandbox.js';
 import { Semaphore } from './semaphore.js';
 import { Session } from './session.js';
-import { connectionSettings, instanceSettings } from './settings.js';
+import { connectionSettings, instanceSettings, SANDBOX_SESSION_SETTINGS } from './settings.js';
 
 export interface PoolOptions {
   config: TradeDbConfig;
@@ -25,6 +26,17 @@ export interface PoolOptions {
   signal?: AbortSignal;
   /** Fail with DatabaseLocked if this process already has the file open (see restore). */
   exclusive?: boolean;
+  /**
+   * Confine the instance for untrusted SQL: no file outside the database and
+   * `readDirectories` can be reached, no extension installed or loaded, no
+   * setting changed (DuckDB's `enable_external_access`,
+   * `allowed_directories`, `lock_configuration`). Combine with `readOnly`.
+   * A process holding the file without this sandbox cannot also open it
+   * with one (DuckDB allows one instance per file per process).
+   * Per-connection settings are fixed instance-wide instead; profiling
+   * (`performance.enable_profiling`) stays off, as it writes a file.
+   */
+  sandbox?: Sandbox;
 }
 
 export interface PoolStats {
@@ -59,6 +71,7 @@ export interface TransactionOptions {
 export class Pool {
   readonly databasePath: string;
   readonly readOnly: boolean;
+  readonly sandboxed: boolean;
   readonly config: TradeDbConfig;
   readonly observer: Observer;
   private readonly idleReaders: Session[] = [];
@@ -82,6 +95,7 @@ export class Pool {
     this.config = options.config;
     this.databasePath = options.config.database_path;
     this.readOnly = options.readOnly ?? false;
+    this.sandboxed = options.sandbox !== undefined;
     this.observer = options.observer ?? NOOP_OBSERVER;
     this.readerPermits = new Semaphore(options.config.pool.max_readers);
     const signal = options.signal;
@@ -105,6 +119,8 @@ export class Pool {
       lockWaitMs: options.lockWaitMs ?? config.pool.lock_wait_ms,
       signal: options.signal,
       exclusive: options.exclusive,
+      sandbox: options.sandbox,
+      sandboxGlobals: SANDBOX_SESSION_SETTINGS,
     });
     return new Pool(lease, options);
   }
@@ -273,7 +289,9 @@ export class Pool {
     this.allSessions.add(session);
     if (role === 'reader') this.readersCreated += 1;
     try {
-      for (const statement of connectionSettings(this.config, path.dirname(this.lease.key))) {
+      // A sandbox locks the configuration; SANDBOX_SESSION_SETTINGS were set instance-wide before the lock.
+      const statements = this.sandboxed ? [] : connectionSettings(this.config, path.dirname(this.lease.key));
+      for (const statement of statements) {
         await connection.run(statement);
       }
     } catch (error) {

@@ -23,6 +23,9 @@ export function tempDirectory(config: TradeDbConfig): string | undefined {
   return `${config.database_path}.tmp`;
 }
 
+/** What connectionSettings SETs, fixed instance-wide on a sandboxed instance (whose configuration is locked). */
+export const SANDBOX_SESSION_SETTINGS: Readonly<Record<string, string>> = { TimeZone: 'UTC' };
+
 /** Statements run on every new connection. */
 export function connectionSettings(config: TradeDbConfig, databaseDir: string): string[] {
   const statements = ["SET TimeZone = 'UTC'"];

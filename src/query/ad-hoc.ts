@@ -1,29 +1,30 @@
-import { UsageError, ValidationError } from '../errors.js';
-import { classifyDuckDbError } from '../pool/classify.js';
+import { UsageError } from '../errors.js';
 import type { ResultSet, Session } from '../pool/session.js';
+import { checkReadOnlySql, type SqlGuardOptions } from './sql-guard.js';
 
 /**
- * Streams the result of one ad-hoc statement. Several statements are
- * refused: a read-only open already refuses writes, and one statement per
- * call keeps `;`-joined payloads out.
+ * Streams the result of one ad-hoc SELECT inside a READ ONLY transaction.
+ * Anything else (several statements, another statement type, a table
+ * function off the allow-list) is refused before it runs; see sql-guard.ts.
+ * For SQL from someone else, run it on a pool opened with `sandbox` too.
  */
 export async function* runReadOnlySql(
   session: Session,
   sql: string,
   params: Readonly<Record<string, string>> = {},
+  options: SqlGuardOptions = {},
 ): AsyncGenerator<ResultSet> {
-  let count: number;
+  await checkReadOnlySql(session.connection, sql, options);
+  await session.run('BEGIN TRANSACTION READ ONLY');
+  let committed = false;
   try {
-    count = (await session.connection.extractStatements(sql)).count;
-  } catch (error) {
-    throw classifyDuckDbError(error);
+    yield* session.stream(sql, Object.keys(params).length > 0 ? params : undefined);
+    await session.run('COMMIT');
+    committed = true;
+  } finally {
+    // Also reached when the consumer stops early (`| head`) or the statement fails.
+    if (!committed) await session.run('ROLLBACK').catch(() => undefined);
   }
-  if (count !== 1) {
-    throw new ValidationError(`expected exactly one SQL statement, got ${count}`, {
-      hint: 'run statements one at a time',
-    });
-  }
-  yield* session.stream(sql, Object.keys(params).length > 0 ? params : undefined);
 }
 
 /** `["sym=BTC", "n=3"]` -> `{ sym: "BTC", n: "3" }`; values stay text and DuckDB casts them where they are used. */

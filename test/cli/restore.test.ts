@@ -112,7 +112,7 @@ describe('tradedb restore', () => {
     expect(printed.plan).toEqual([
       expect.stringMatching(/^verify .*sha256 ok$/),
       expect.stringMatching(/^copy the database file next to /),
-      `lock ${target} and CHECKPOINT it`,
+      `hold the lock of ${target} without opening it`,
       expect.stringMatching(/^keep the current database as .*pre-restore-/),
       `rename the new database to ${target}`,
     ]);

@@ -1,0 +1,76 @@
+/**
+ * Table functions `query sql` may call. Everything else is refused by name,
+ * so a function added by a later DuckDB is refused until someone looks at
+ * it: checkpoint and force_checkpoint write, enable_/disable_ functions
+ * change settings, query() and json_execute_serialized_sql() run SQL the
+ * guard never saw, arrow_scan reads raw memory addresses, duckdb_secrets and
+ * which_secret reveal credentials, duckdb_extensions reads the extension
+ * folder.
+ */
+export const READ_ONLY_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'duckdb_approx_database_count',
+  'duckdb_columns',
+  'duckdb_constraints',
+  'duckdb_databases',
+  'duckdb_dependencies',
+  'duckdb_functions',
+  'duckdb_indexes',
+  'duckdb_keywords',
+  'duckdb_memory',
+  'duckdb_optimizers',
+  'duckdb_schemas',
+  'duckdb_sequences',
+  'duckdb_settings',
+  'duckdb_tables',
+  'duckdb_temporary_files',
+  'duckdb_types',
+  'duckdb_views',
+  'generate_series',
+  'histogram',
+  'histogram_values',
+  'icu_calendar_names',
+  'json_each',
+  'json_tree',
+  'pg_timezone_names',
+  'pragma_collations',
+  'pragma_database_size',
+  'pragma_metadata_info',
+  'pragma_platform',
+  'pragma_show',
+  'pragma_storage_info',
+  'pragma_table_info',
+  'pragma_user_agent',
+  'pragma_version',
+  'query_table',
+  'range',
+  'repeat',
+  'repeat_row',
+  'summary',
+  'unnest',
+]);
+
+/** Table functions that read files: allowed only with `--allow-read`, and then only under its folders. */
+export const FILE_READING_TABLE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'glob',
+  'parquet_bloom_probe',
+  'parquet_file_metadata',
+  'parquet_full_metadata',
+  'parquet_kv_metadata',
+  'parquet_metadata',
+  'parquet_scan',
+  'parquet_schema',
+  'read_blob',
+  'read_csv',
+  'read_csv_auto',
+  'read_duckdb',
+  'read_json',
+  'read_json_auto',
+  'read_json_objects',
+  'read_json_objects_auto',
+  'read_ndjson',
+  'read_ndjson_auto',
+  'read_ndjson_objects',
+  'read_parquet',
+  'read_text',
+  'sniff_csv',
+]);
