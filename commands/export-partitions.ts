@@ -184,7 +184,8 @@ async function printReport(ctx: CommandContext, report: ExportReport): Promise<v
     reason: result.reason,
     error_code: result.error?.code ?? null,
     error: result.error?.message ?? null,
-    detail: result.error ? result.error.message : result.reason,
+    // Why a step was planned ("not exported") is stale once it is done.
+    detail: result.error ? result.error.message : result.status === 'done' ? null : result.reason,
   }));
   if (renderer.format === 'json') {
     const { results: _results, ...totals } = report;
@@ -241,8 +242,9 @@ class Progress {
     const size = result.bytes === null ? '' : `, ${result.bytes} bytes`;
     const time = result.duration_ms === null ? '' : `, ${result.duration_ms} ms`;
     const why = result.error ? `: ${result.error.message}` : '';
+    const rows = `${result.rows} row${result.rows === 1 ? '' : 's'}`;
     this.ctx.info(
-      `${result.action} ${result.table} ${result.date}: ${result.status}, ${result.rows} rows${size}${time}${why}`,
+      `${result.action} ${result.table} ${result.date}: ${result.status}, ${rows}${size}${time}${why}`,
     );
   }
 
