@@ -4,6 +4,7 @@ import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import { integerFlag } from './flags.js';
 import type { Library } from './library.js';
+import { migrationFolders } from './migrate/runner.js';
 import { statusLine } from './render/status-line.js';
 
 interface SeedFlags {
@@ -64,7 +65,7 @@ Examples:
         // Tracked from before the open: a locked database is a failed seed too.
         const { migrations, result } = await ctx.trackJob('seed', async () => {
           const pool = await ctx.openPool({ readOnly: false });
-          const migrations = await new lib.MigrationRunner({ pool }).up();
+          const migrations = await new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) }).up();
           if (migrations.error) throw migrations.error;
           const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
           try {
