@@ -230,8 +230,9 @@ class Progress {
     if (this.ctx.terminal.progress) {
       if (event.type === 'start') {
         const { item } = event;
-        this.ctx.err.writeNow(
-          `\r\x1b[K[${event.index + 1}/${event.total}] ${item.action} ${item.table} ${item.date} (${item.rows} rows)`,
+        // The context's live line: log lines printed meanwhile go above it.
+        this.ctx.showLiveLine(
+          `[${event.index + 1}/${event.total}] ${item.action} ${item.table} ${item.date} (${item.rows} rows)`,
         );
         this.drawn = true;
       }
@@ -249,7 +250,7 @@ class Progress {
   }
 
   finish(): void {
-    if (this.drawn) this.ctx.err.writeNow('\r\x1b[K');
+    if (this.drawn) this.ctx.showLiveLine(undefined);
     this.drawn = false;
   }
 }

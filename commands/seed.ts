@@ -67,18 +67,18 @@ Examples:
           const pool = await ctx.openPool({ readOnly: false });
           const migrations = await new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) }).up();
           if (migrations.error) throw migrations.error;
-          const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
+          const progress = progressLine(ctx);
           try {
             return {
               migrations,
               result: await lib
-                .seedDatabase(pool, { ...options, onProgress: progress?.update })
+                .seedDatabase(pool, { ...options, onProgress: progress.update })
                 .catch((error) => {
                   throw inCliWords(lib, error);
                 }),
             };
           } finally {
-            progress?.clear();
+            progress.clear();
           }
         });
         const renderer = await ctx.renderer();

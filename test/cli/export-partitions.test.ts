@@ -106,7 +106,7 @@ describe('tradedb export-partitions', () => {
     const tty = await setUp();
     const terminal = await cli(['export-partitions'], { cwd: tty.dir, env: tty.env, tty: true });
     expect(terminal.code).toBe(0);
-    expect(terminal.stderr).toContain(`\r\x1b[K[1/2] export market_ticks ${tty.day(6)}`);
+    expect(terminal.stderr).toContain(`\r\x1b[2K[1/2] export market_ticks ${tty.day(6)}`);
     expect(terminal.stderr).not.toContain(': done, 40 rows');
   });
 
