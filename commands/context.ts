@@ -30,6 +30,8 @@ export class CommandContext {
   private readonly cleanups: Array<() => Promise<void>> = [];
   private chalkInstance: Chalk | undefined;
   private telemetry: Promise<Observer> | undefined;
+  /** The progress line drawn at the bottom of the terminal, if any (see render/status-line.ts). */
+  private liveText: string | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -52,16 +54,39 @@ export class CommandContext {
 
   /** A message for the operator on stderr (not shown with --quiet). */
   info(message: string): void {
-    if (!this.globals.quiet) this.err.writeNow(`${message}\n`);
+    if (!this.globals.quiet) this.logLine(`${message}\n`);
   }
 
   warn(message: string): void {
-    this.err.writeNow(`${this.paint('yellow', 'warning:')} ${message}\n`);
+    this.logLine(`${this.paint('yellow', 'warning:')} ${message}\n`);
   }
 
   /** Detail shown only with --verbose. */
   debug(message: string): void {
-    if (this.globals.verbose) this.err.writeNow(`${message}\n`);
+    if (this.globals.verbose) this.logLine(`${message}\n`);
+  }
+
+  /**
+   * Writes whole lines to stderr. While a progress line is drawn, they go
+   * above it: the progress line is erased, the lines written, and the
+   * progress line drawn again, so the two never share a line.
+   */
+  logLine(text: string): void {
+    if (this.liveText === undefined) {
+      this.err.writeNow(text);
+      return;
+    }
+    this.err.writeNow(`${CLEAR_LINE}${text.endsWith('\n') ? text : `${text}\n`}${this.liveText}`);
+  }
+
+  /** Draws (or, with undefined, erases) the progress line at the bottom of the terminal. */
+  showLiveLine(text: string | undefined): void {
+    if (text === undefined) {
+      if (this.liveText !== undefined) this.err.writeNow(CLEAR_LINE);
+    } else {
+      this.err.writeNow(`${CLEAR_LINE}${text}`);
+    }
+    this.liveText = text;
   }
 
   async renderer(): Promise<Renderer> {
@@ -101,7 +126,8 @@ export class CommandContext {
       const metricsFile = config.observability.metrics_file;
       const telemetry = await createTelemetry(config, {
         // --quiet means results and errors only; a slow_query_log file still gets its lines.
-        stderr: this.globals.quiet ? undefined : { write: (text: string) => this.err.writeNow(text) },
+        // Log lines go above a progress line, never into it.
+        stderr: this.globals.quiet ? undefined : { write: (text: string) => this.logLine(text) },
         // A registry nobody writes out is wasted work, prom-client's import included.
         metrics: metricsFile !== '',
         // Spans need an SDK, which only a preload (node --import) can register this early.
@@ -217,6 +243,9 @@ export class CommandContext {
     });
   }
 }
+
+/** Back to the start of the line and erase it. */
+const CLEAR_LINE = '\r\u001b[2K';
 
 async function resolveFormat(globals: GlobalOptions): Promise<Format> {
   if (globals.json && globals.format !== undefined && globals.format !== 'json') {

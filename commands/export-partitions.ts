@@ -186,7 +186,8 @@ async function printReport(ctx: CommandContext, report: ExportReport): Promise<v
     reason: result.reason,
     error_code: result.error?.code ?? null,
     error: result.error?.message ?? null,
-    detail: result.error ? result.error.message : result.reason,
+    // Why a step was planned ("not exported") is stale once it is done.
+    detail: result.error ? result.error.message : result.status === 'done' ? null : result.reason,
   }));
   if (renderer.format === 'json') {
     const { results: _results, ...totals } = report;

@@ -67,7 +67,7 @@ Examples:
           'import',
           async () => {
             const pool = await ctx.openPool({ readOnly: flags.dryRun ?? false });
-            const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
+            const progress = progressLine(ctx);
             let done: ImportResult;
             try {
               done = await lib.importFile(pool, {
@@ -76,10 +76,10 @@ Examples:
                 dryRun: flags.dryRun,
                 rejectsFile,
                 reportLimit: SHOWN_REJECTS,
-                onProgress: progress?.update,
+                onProgress: progress.update,
               });
             } finally {
-              progress?.clear();
+              progress.clear();
             }
             // Thrown inside the job, so that it is recorded as a failed import.
             if (done.rows_rejected > 0) throw rejected(lib, done, file!);

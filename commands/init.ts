@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { action, type CliScope } from './action.js';
+import { migrationFolders } from './migrate/runner.js';
 
 /** `tradedb init [--force]`: config file, folders, schema. */
 export function makeInitCommand(scope: CliScope): Command {
@@ -23,11 +24,12 @@ export function makeInitCommand(scope: CliScope): Command {
         lib.writeFileAtomic(file, example);
         if (!ctx.globals.config) ctx.globals.config = file;
         const { config } = await ctx.config();
-        const folders = [config.export.directory, config.backup.directory];
+        // The project's migrations folder too: where `migrate create` writes, never inside the package.
+        const folders = [config.export.directory, config.backup.directory, config.migrations.directory];
         if (config.database_path !== ':memory:') folders.unshift(path.dirname(config.database_path));
         for (const folder of folders) fs.mkdirSync(folder, { recursive: true });
         const pool = await ctx.openPool({ readOnly: false });
-        const report = await new lib.MigrationRunner({ pool }).up();
+        const report = await new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) }).up();
         const applied = report.results.filter((result) => result.status === 'applied').length;
         const renderer = await ctx.renderer();
         await renderer.object({

@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
 import { type CliIo, OutputClosed } from './io.js';
+import { loadLibrary } from './library.js';
+import { parseErrorOf } from './parse-errors.js';
 import { COMMANDS, requestedCommand } from './registry.js';
 import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
@@ -57,7 +59,8 @@ function configureAll(command: Command, io: CliIo): void {
   command.configureOutput({
     writeOut: (text) => void io.stdout.write(text),
     writeErr: (text) => void io.stderr.write(text),
-    outputError: (text, write) => write(text.startsWith('error: ') ? text : `error: ${text}`),
+    // Parse errors are printed by exitCodeFor, like every other error (and as JSON with --json).
+    outputError: () => {},
   });
   for (const sub of command.commands) configureAll(sub, io);
 }
@@ -79,19 +82,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    return exitCodeFor(error, io, argv);
+    return exitCodeFor(error, io, argv, program);
   }
 }
 
 /** The one place where errors become exit codes (README "Exit codes"). */
-async function exitCodeFor(error: unknown, io: CliIo, argv: readonly string[]): Promise<number> {
-  if (error instanceof CommanderError) {
-    // Help and version end with exitCode 0; everything else commander rejects is a usage error.
-    return error.exitCode === 0 ? 0 : 64;
-  }
+async function exitCodeFor(
+  error: unknown,
+  io: CliIo,
+  argv: readonly string[],
+  program: Command,
+): Promise<number> {
   if (error instanceof OutputClosed) return 0;
   const verbose = argv.includes('-v') || argv.includes('--verbose');
-  const json = argv.includes('--json') || argv.some((arg, i) => arg === '--format' && argv[i + 1] === 'json');
+  const json =
+    argv.includes('--json') ||
+    argv.includes('--format=json') ||
+    argv.some((arg, i) => arg === '--format' && argv[i + 1] === 'json');
+  if (error instanceof CommanderError) {
+    const lib = await loadLibrary();
+    const parsed = parseErrorOf(lib, error, program, argv);
+    // Help and version end with exitCode 0; help shown for a missing subcommand is a usage error.
+    if (parsed === undefined) return error.exitCode === 0 ? 0 : 64;
+    return reportError(new lib.UsageError(parsed.message, { hint: parsed.hint }), io, { verbose, json });
+  }
   const code = await reportError(error, io, { verbose, json });
   if (code === 130 && io.signal?.aborted && String(io.signal.reason).includes('SIGTERM')) return 143;
   return code;

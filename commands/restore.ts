@@ -42,7 +42,7 @@ async function runRestore(ctx: CommandContext, flags: RestoreFlags, [ref]: strin
   const target = resolvePath(ctx, flags.to) ?? config.database_path;
   // Replacing a database is the destructive step: --force says it may happen, --yes (or an answer) that it should.
   if (flags.force && !flags.dryRun && fs.existsSync(path.resolve(target))) {
-    await ctx.confirm(`Replace the database ${target} with backup ${ref}?`, flags.yes);
+    await ctx.confirm(`replace the database ${target} with backup ${ref}?`, flags.yes);
   }
   const observer = await ctx.observer();
   const result = await ctx.trackJob(

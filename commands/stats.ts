@@ -60,7 +60,7 @@ async function collect(ctx: CommandContext): Promise<StatsReport> {
     observer: await ctx.observer(),
   });
   try {
-    return await lib.collectStats({ pool, config });
+    return await lib.collectStats({ pool, config, projectMigrationsDirectory: config.migrations.directory });
   } finally {
     await pool.close();
   }

@@ -11,7 +11,10 @@ export interface Terminal {
   progress: boolean;
   /** A person can answer a yes/no question. */
   canPrompt: boolean;
-  /** Width for tables, when stdout is a terminal. */
+  /**
+   * Width for tables and records: the terminal's when stdout is one, else
+   * COLUMNS when set (as `ls` does), else unknown: nothing is fitted.
+   */
   columns: number | undefined;
 }
 
@@ -26,7 +29,7 @@ export function detectTerminal(io: CliIo, options: { color?: boolean; quiet?: bo
     color: decideColor(env, options.color !== false, stdoutTTY && !dumb),
     progress: stderrTTY && !dumb && !options.quiet && !ci,
     canPrompt: stdinTTY && stderrTTY && !ci && io.confirm !== undefined,
-    columns: stdoutTTY ? io.stdout.columns : undefined,
+    columns: (stdoutTTY ? io.stdout.columns : undefined) ?? columnsFromEnv(env['COLUMNS']),
   };
 }
 
@@ -36,6 +39,11 @@ function decideColor(env: CliIo['env'], flagAllows: boolean, terminal: boolean):
   const force = env['FORCE_COLOR'];
   if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
   return terminal;
+}
+
+function columnsFromEnv(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && /^\d+$/.test(text) && value > 0 ? value : undefined;
 }
 
 function isSet(value: string | undefined): boolean {

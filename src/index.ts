@@ -268,3 +268,4 @@ export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
 export { fsyncDirectory, writeFileAtomic } from './util/atomic-write.js';
 export { parseDuration } from './util/duration.js';
 export { microsToIso, parseIsoMicros } from './util/iso-time.js';
+export { closestName, didYouMean } from './util/suggest.js';

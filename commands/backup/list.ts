@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Column } from '../../src/index.js';
 import { action, type CliScope } from '../action.js';
+import { fitView, type TableView } from '../query/table-view.js';
 
 const COLUMNS: Column[] = [
   { name: 'name', type: 'VARCHAR' },
@@ -15,6 +16,16 @@ const COLUMNS: Column[] = [
   { name: 'problem', type: 'VARCHAR' },
   { name: 'path', type: 'VARCHAR' },
 ];
+
+/**
+ * The table's columns, and which go first on a narrow terminal: the path is
+ * the backup folder joined with the name, the age says when, and a problem
+ * shows in the status too. --json keeps every field.
+ */
+const VIEW: TableView = {
+  columns: COLUMNS.map((column) => column.name),
+  dropOrder: ['path', 'created_at', 'tables', 'method', 'rows', 'verified', 'problem'],
+};
 
 /** `tradedb backup list`: every backup in the backup folder, newest first, with a quick check. */
 export function makeBackupListCommand(scope: CliScope): Command {
@@ -33,7 +44,18 @@ folder: never a backup).`,
         const { listBackups } = await ctx.library();
         const entries = await listBackups({ config });
         const renderer = await ctx.renderer();
-        await renderer.list({ columns: COLUMNS, rows: entries.map((entry) => ({ ...entry })) }, COLUMNS);
+        const rows = entries.map((entry) => ({ ...entry }));
+        let columns = COLUMNS;
+        if (renderer.format === 'table') {
+          const fitted = fitView(VIEW, rows, ctx.terminal.columns);
+          columns = COLUMNS.filter((column) => fitted.columns.includes(column.name));
+          if (fitted.hidden.length > 0 && rows.length > 0) {
+            ctx.info(
+              `not shown, to fit the terminal: ${fitted.hidden.join(', ')} (--format json shows every column)`,
+            );
+          }
+        }
+        await renderer.list({ columns, rows }, columns);
         return undefined;
       }),
     );

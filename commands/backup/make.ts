@@ -45,8 +45,9 @@ export async function runBackupCommand(ctx: CommandContext, flags: BackupFlags):
     duckdb_version: result.duckdb_version,
     storage_version: result.storage_version,
     cleaned: result.cleaned,
-    pruned: result.prune ? result.prune.deleted : null,
-    prune_failed: result.prune ? result.prune.failed : null,
+    // Lists either way: without --keep nothing was pruned, which is an empty list, not an unknown.
+    pruned: result.prune?.deleted ?? [],
+    prune_failed: result.prune?.failed ?? [],
   });
   if (result.prune && result.prune.failed.length > 0) {
     ctx.warn(`the backup was made, but ${result.prune.failed.length} old backup(s) could not be pruned`);

@@ -39,7 +39,7 @@ async function runPrune(ctx: CommandContext, flags: PruneFlags): Promise<Handler
       result = plan;
     } else {
       await ctx.confirm(
-        `Delete ${doomed.length} backup(s) in ${plan.directory} (${doomed.join(', ')})?`,
+        `delete ${doomed.length} backup(s) in ${plan.directory} (${doomed.join(', ')})?`,
         false,
       );
       // The plan already found the newest verified backup: hashing it again would only cost time.

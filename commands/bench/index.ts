@@ -79,10 +79,10 @@ Examples:
         // What a service runs with: metrics as configured, spans when an SDK is registered.
         const telemetry = await lib.createTelemetry(config, {
           tracing,
-          stderr: ctx.globals.verbose ? { write: (text: string) => ctx.err.writeNow(text) } : undefined,
+          stderr: ctx.globals.verbose ? { write: (text: string) => ctx.logLine(text) } : undefined,
         });
         const metrics = telemetry.registry !== undefined;
-        const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
+        const progress = progressLine(ctx);
         let report: BenchReport;
         try {
           report = await lib.runBench({
@@ -100,11 +100,11 @@ Examples:
             observer: telemetry,
             observerLabel: `metrics ${metrics ? 'on' : 'off'}, tracing ${tracing ? 'on' : 'off'}`,
             signal: ctx.io.signal,
-            onProgress: progress?.update,
+            onProgress: progress.update,
             env: ctx.io.env,
           });
         } finally {
-          progress?.clear();
+          progress.clear();
           telemetry.close();
         }
         await writeReport(ctx, report);

@@ -15,10 +15,23 @@ export interface MigrateGroupOptions {
 export async function openRunner(ctx: CommandContext, options: { write: boolean }): Promise<MigrationRunner> {
   const lib = await ctx.library();
   const { config } = await ctx.config();
-  const directory = migrationsDir(ctx);
   const exists = config.database_path === ':memory:' || fs.existsSync(config.database_path);
   const pool = options.write || exists ? await ctx.openPool({ readOnly: !options.write }) : undefined;
-  return new lib.MigrationRunner({ pool, ...(directory ? { directory } : {}) });
+  return new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) });
+}
+
+/**
+ * Where the migrations come from: `--migrations-dir` alone (the whole set,
+ * in place of tradedb's), or tradedb's schema plus the project's folder
+ * (`migrations.directory`, default ./migrations next to the config file).
+ */
+export async function migrationFolders(
+  ctx: CommandContext,
+): Promise<{ directory: string } | { projectDirectory: string }> {
+  const directory = migrationsDir(ctx);
+  if (directory) return { directory };
+  const { config } = await ctx.config();
+  return { projectDirectory: config.migrations.directory };
 }
 
 /** `--migrations-dir`, resolved against the working directory. */

@@ -21,6 +21,11 @@ export function makeMigrateStatusCommand(scope: CliScope): Command {
         const pending = statuses.filter(
           (status) => status.state === 'pending' || status.state === 'out-of-order',
         );
+        for (const status of statuses.filter((item) => item.empty)) {
+          ctx.warn(
+            `${status.file}: its "-- migrate:up" section is still empty; \`migrate up\` refuses it until filled`,
+          );
+        }
         if (pending.length > 0) ctx.info(`${pending.length} pending; run \`tradedb migrate up\``);
         return options.exitCode && pending.length > 0 ? 3 : undefined;
       }),

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { action, type CliScope } from '../action.js';
+import { coldTierHint } from './cold-hint.js';
 import {
   addListOptions,
   addTimeOptions,
@@ -73,6 +74,7 @@ Examples:
             })
           : await market.findTicks(filter);
         await printPage(ctx, await ctx.renderer(), model, page, TICK_VIEW, args.offset);
+        if (!flags.includeCold && page.rows.length === 0) await coldTierHint(ctx, pool, args);
         return undefined;
       }),
     );

@@ -4,7 +4,8 @@ import type { Output } from '../io.js';
 import { cellText } from './cell-text.js';
 import { csvHeader, csvLine, csvRows } from './csv.js';
 import { toJsonText } from './json-text.js';
-import { renderRecord, renderTable } from './table.js';
+import { renderRecord } from './record.js';
+import { renderTable } from './table.js';
 
 export const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];

@@ -1,7 +1,8 @@
 import type { ChalkInstance as Chalk } from 'chalk';
 import type { StatsReport } from '../../src/index.js';
+import { renderRecord } from './record.js';
 import { resultSet } from './rows.js';
-import { renderRecord, renderTable } from './table.js';
+import { renderTable } from './table.js';
 
 /** `tradedb stats` for people: one titled block per section. */
 export function formatStatsText(

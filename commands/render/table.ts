@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { Column, PlainValue, Row } from '../../src/index.js';
+import type { Column, Row } from '../../src/index.js';
 import { cellText, isNumericType } from './cell-text.js';
+import { squeezedWidths } from './fit-width.js';
 
 type TableConstructor = typeof import('cli-table3');
 let Table: TableConstructor | undefined;
@@ -32,28 +33,23 @@ export function renderTable(columns: readonly Column[], rows: readonly Row[], op
   }
   const chalk = options.chalk;
   const TableClass = tableClass();
+  // Still too wide once ids are short: the widest columns wrap their text (see fit-width.ts).
+  const squeezed =
+    width === undefined
+      ? undefined
+      : squeezedWidths(
+          columns.map((column) => column.name),
+          cells,
+          width,
+        );
   const table = new TableClass({
     head: columns.map((column) => (chalk ? chalk.bold(column.name) : column.name)),
     style: chalk ? { head: [], border: ['grey'] } : PLAIN_STYLE,
     chars: COMPACT_CHARS,
     colAligns: columns.map((column) => (isNumericType(column.type) ? 'right' : 'left')),
+    ...(squeezed ? { colWidths: squeezed, wordWrap: true, wrapOnWordBoundary: false } : {}),
   });
   for (const line of cells) table.push(line);
-  return `${table.toString()}\n`;
-}
-
-/** One record as a two-column key/value table. */
-export function renderRecord(record: Readonly<Record<string, PlainValue>>, options: TableOptions): string {
-  const chalk = options.chalk;
-  const TableClass = tableClass();
-  const table = new TableClass({
-    chars: COMPACT_CHARS,
-    style: chalk ? { head: [], border: ['grey'] } : PLAIN_STYLE,
-  });
-  for (const [key, value] of Object.entries(record)) {
-    if (value === undefined) continue;
-    table.push({ [chalk ? chalk.bold(key) : key]: cellText(value) });
-  }
   return `${table.toString()}\n`;
 }
 

@@ -40,6 +40,9 @@ export interface TradeDbConfig {
     readonly method: BackupMethod;
     readonly keep: number;
   };
+  readonly migrations: {
+    readonly directory: string;
+  };
 }
 
 export const EXPORT_COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'lz4', 'uncompressed'] as const;
@@ -204,6 +207,12 @@ export const KEY_SPECS: readonly KeySpec[] = [
     type: { kind: 'int', min: 1, max: 100_000 },
     default: 7,
     doc: 'newest verified backups kept by prune',
+  },
+  {
+    key: 'migrations.directory',
+    type: { kind: 'path' },
+    default: 'migrations',
+    doc: "the project's own migrations, applied after tradedb's schema in one version order",
   },
 ];
 

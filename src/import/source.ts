@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { closest, distance } from 'fastest-levenshtein';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Session } from '../pool/session.js';
+import { didYouMean } from '../util/suggest.js';
 import { readCsvHeader } from './csv-scan.js';
 import { quoteIdent, quoteLiteral } from './sql-text.js';
 import type { ImportTarget } from './targets.js';
@@ -52,9 +52,8 @@ function checkHeader(target: ImportTarget, header: readonly string[], where: str
   const seen = new Set<string>();
   for (const name of header) {
     if (!known.includes(name)) {
-      const guess = closest(name, known);
-      const hint =
-        distance(name, guess) <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean "${guess}"? ` : '';
+      const suggestion = didYouMean(name, known);
+      const hint = suggestion ? `${suggestion} ` : '';
       throw new ValidationError(`${where}: unknown column "${name}" for ${target.table}`, {
         hint: `${hint}columns: ${known.join(', ')}`,
       });

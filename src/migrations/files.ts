@@ -16,6 +16,11 @@ export interface MigrationFile {
   up: string;
   /** Empty when the file has no down section (such a migration cannot be reverted). */
   down: string;
+  /**
+   * True while the up section holds no statement (a file just made by
+   * `migrate create`): listed as pending, refused by `up`.
+   */
+  empty: boolean;
 }
 
 const FILE_PATTERN = /^(\d+)_([A-Za-z0-9_]+)\.sql$/;
@@ -69,8 +74,6 @@ export function parseMigration(version: string, name: string, file: string, text
   const downMatch = DOWN_MARKER.exec(afterUp);
   const up = (downMatch ? afterUp.slice(0, downMatch.index) : afterUp).trim();
   const down = downMatch ? afterUp.slice(downMatch.index + downMatch[0].length).trim() : '';
-  if (!hasStatements(up))
-    throw new IntegrityError(`${path.basename(file)}: the "-- migrate:up" section is empty`);
   return {
     version,
     name,
@@ -78,6 +81,7 @@ export function parseMigration(version: string, name: string, file: string, text
     checksum: migrationChecksum(text),
     up,
     down: hasStatements(down) ? down : '',
+    empty: !hasStatements(up),
   };
 }
 

@@ -12,6 +12,8 @@ export interface MigrationStatus {
   checksum: string;
   applied_at: string | null;
   file: string | null;
+  /** Present (true) for a file whose up section is still empty: pending, but `up` refuses it. */
+  empty?: true;
 }
 
 /**
@@ -38,6 +40,7 @@ export function compareWithLedger(
       checksum: file.checksum,
       applied_at: row?.applied_at ?? null,
       file: file.file,
+      ...(file.empty ? { empty: true as const } : {}),
     };
   });
   for (const row of applied.values()) {

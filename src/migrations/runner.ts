@@ -25,12 +25,19 @@ import { ensureLedger, type LedgerRow, readLedger, recordApplied, recordReverted
 import type { MigrationStatus } from './plan.js';
 import { compareWithLedger } from './plan.js';
 import { runMigrationScript } from './script.js';
+import { nextVersion, readAllMigrations } from './sources.js';
 
 export interface MigrationRunnerOptions {
   /** The database; undefined when its file does not exist yet (status and validate still work). */
   pool?: Pool | undefined;
   /** Folder of `NNN_name.sql` files. Default: the package's own migrations/. */
   directory?: string;
+  /**
+   * The project's own migrations folder (the CLI's `migrations.directory`),
+   * applied with `directory`'s in one version order; a version in both is
+   * refused. A folder that does not exist holds no migrations.
+   */
+  projectDirectory?: string;
   observer?: Observer;
 }
 
@@ -84,18 +91,20 @@ export interface DownOptions {
  */
 export class MigrationRunner {
   readonly directory: string;
+  readonly projectDirectory: string | undefined;
   private readonly pool: Pool | undefined;
   private readonly observer: Observer;
 
   constructor(options: MigrationRunnerOptions = {}) {
     this.pool = options.pool;
     this.directory = options.directory ?? DEFAULT_MIGRATIONS_DIR;
+    this.projectDirectory = options.projectDirectory;
     this.observer = options.observer ?? options.pool?.observer ?? NOOP_OBSERVER;
   }
 
   /** Every migration, file or ledger row, with its state; ordered by version. */
   async status(): Promise<MigrationStatus[]> {
-    const files = readMigrationFiles(this.directory);
+    const files = this.files();
     const ledger = this.pool ? await this.pool.withReader(readLedger) : [];
     return compareWithLedger(files, ledger);
   }
@@ -106,7 +115,7 @@ export class MigrationRunner {
   }
 
   async up(options: UpOptions = {}): Promise<MigrationReport> {
-    const files = readMigrationFiles(this.directory);
+    const files = this.files();
     const target =
       options.to === undefined ? Number.POSITIVE_INFINITY : knownVersion(options.to, files, '--to');
     const allowOutOfOrder = options.allowOutOfOrder ?? false;
@@ -114,6 +123,7 @@ export class MigrationRunner {
       // A dry run reads only: a read-only pool, or no database at all, will do.
       const ledger = this.pool ? await this.pool.withReader(readLedger) : [];
       const { skipped, todo } = planUp(files, ledger, target, allowOutOfOrder);
+      refuseEmpty(todo);
       const planned = todo.map((file) => ({ ...resultOf(file, 'planned'), sql: file.up }));
       return { direction: 'up', dry_run: true, results: [...skipped.map(asSkipped), ...planned] };
     }
@@ -124,6 +134,7 @@ export class MigrationRunner {
       () =>
         pool.withWriter(async (session) => {
           const { skipped, todo } = planUp(files, await readLedger(session), target, allowOutOfOrder);
+          refuseEmpty(todo);
           if (todo.length > 0) await ensureLedger(session);
           return this.runEach(session, todo, 'up', skipped.map(asSkipped));
         }),
@@ -138,7 +149,7 @@ export class MigrationRunner {
     if (options.to !== undefined && options.steps !== undefined) {
       throw new UsageError('--to and --steps cannot be used together; give one of them');
     }
-    const files = readMigrationFiles(this.directory);
+    const files = this.files();
     const byNumber = new Map(files.map((file) => [versionNumber(file.version), file]));
     const target = options.to === undefined ? undefined : parseTarget(options.to, '--to');
     if (target !== undefined && target !== 0 && !byNumber.has(target)) {
@@ -175,10 +186,16 @@ export class MigrationRunner {
   }
 
   /**
-   * Writes `<next>_<name>.sql` with both sections into the folder and returns
-   * its path. Names are lower-case letters, digits and underscores.
+   * Writes `<next>_<name>.sql` with both sections into the folder (made if
+   * missing) and returns its path. Names are lower-case letters, digits and
+   * underscores. With `packagedDirectory`, `directory` is a project folder
+   * and the version follows the highest of both.
    */
-  static create(name: string, directory: string = DEFAULT_MIGRATIONS_DIR): { version: string; file: string } {
+  static create(
+    name: string,
+    directory: string = DEFAULT_MIGRATIONS_DIR,
+    packagedDirectory?: string,
+  ): { version: string; file: string } {
     const cleaned = name
       .trim()
       .toLowerCase()
@@ -188,10 +205,11 @@ export class MigrationRunner {
         `migration name "${name}" must start with a letter and hold only letters, digits, _ and -`,
       );
     }
-    const files = readMigrationFiles(directory);
-    const last = files.at(-1);
-    const width = Math.max(3, last?.version.length ?? 3);
-    const version = String((last ? versionNumber(last.version) : 0) + 1).padStart(width, '0');
+    fs.mkdirSync(directory, { recursive: true });
+    const files = packagedDirectory
+      ? readAllMigrations(packagedDirectory, directory)
+      : readMigrationFiles(directory);
+    const version = nextVersion(files);
     const file = path.join(directory, `${version}_${cleaned}.sql`);
     try {
       fs.writeFileSync(file, migrationTemplate(cleaned), { flag: 'wx' });
@@ -202,6 +220,11 @@ export class MigrationRunner {
       throw error;
     }
     return { version, file };
+  }
+
+  /** The schema's migrations and the project's, in version order. */
+  private files(): MigrationFile[] {
+    return readAllMigrations(this.directory, this.projectDirectory);
   }
 
   private requirePool(): Pool {
@@ -259,6 +282,16 @@ export class MigrationRunner {
       }
     }
     return { direction, dry_run: false, results, ...(failure ? { error: failure } : {}) };
+  }
+}
+
+/** A migration whose up section is still empty (just created) is never applied, nor recorded as applied. */
+function refuseEmpty(todo: readonly MigrationFile[]): void {
+  const empty = todo.find((file) => file.empty);
+  if (empty) {
+    throw new IntegrityError(`${empty.file}: the "-- migrate:up" section is empty; nothing was applied`, {
+      hint: 'write its SQL under "-- migrate:up" (and the undo under "-- migrate:down"), or delete the file',
+    });
   }
 }
 

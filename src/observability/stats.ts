@@ -59,6 +59,8 @@ export interface CollectStatsOptions {
   config: TradeDbConfig;
   /** Folder of the migrations to compare with (default: the shipped ones). */
   migrationsDirectory?: string;
+  /** The project's own migrations folder, listed with the schema's (see MigrationRunnerOptions). */
+  projectMigrationsDirectory?: string;
   now?: Date;
 }
 
@@ -76,6 +78,7 @@ export async function collectStats(options: CollectStatsOptions): Promise<StatsR
   const runner = new MigrationRunner({
     pool,
     ...(options.migrationsDirectory ? { directory: options.migrationsDirectory } : {}),
+    ...(options.projectMigrationsDirectory ? { projectDirectory: options.projectMigrationsDirectory } : {}),
   });
   const statuses = await runner.status();
   const migrated = facts.schema_version !== null;

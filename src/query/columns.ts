@@ -1,6 +1,6 @@
-import { closest, distance } from 'fastest-levenshtein';
 import { ValidationError } from '../errors.js';
 import { type ColumnSpec, findColumn, type ModelSpec } from '../models/column.js';
+import { didYouMean } from '../util/suggest.js';
 
 /**
  * The whitelist check: a column name from user input must be one of the
@@ -10,9 +10,8 @@ export function requireColumn(model: ModelSpec, name: string, context = 'column'
   const column = findColumn(model, name);
   if (column) return column;
   const names = model.columns.map((candidate) => candidate.name);
-  const guess = closest(name, names);
-  const suggestion = distance(name, guess) <= Math.max(2, Math.floor(name.length / 3)) ? guess : undefined;
+  const suggestion = didYouMean(name, names);
   throw new ValidationError(`unknown ${context} "${name}" for ${model.table}`, {
-    hint: `${suggestion ? `did you mean "${suggestion}"? ` : ''}columns: ${names.join(', ')}`,
+    hint: `${suggestion ? `${suggestion} ` : ''}columns: ${names.join(', ')}`,
   });
 }

@@ -5,6 +5,7 @@ import { DECIMAL_SCALE, parseDecimal } from '../models/decimal.js';
 import { dateMicros, timestampMicros } from '../models/timestamp.js';
 import { normalizeUuid } from '../models/uuid.js';
 import type { BindValue } from '../pool/values.js';
+import { didYouMean } from '../util/suggest.js';
 import type { FilterOperator, FilterValue } from './filter.js';
 import { parseTime } from './parse-time.js';
 
@@ -27,7 +28,8 @@ export function convertFilterValue(
   value: FilterValue,
   now: Date | undefined,
 ): ConvertedValue {
-  const what = `${model.table}.${column.name} ${op}`;
+  // `orders.status`, or `orders.price (>)`: the operator only when it is not plain equality.
+  const what = op === '=' ? `${model.table}.${column.name}` : `${model.table}.${column.name} (${op})`;
   if (op === '~') {
     if (!['text', 'enum', 'uuid'].includes(column.kind)) {
       throw new ValidationError(
@@ -56,7 +58,9 @@ export function convertFilterValue(
       return { value: normalizeUuid(String(value), what), cast: 'UUID' };
     case 'enum':
       if (!column.values!.includes(String(value))) {
-        throw new ValidationError(`${what}: "${String(value)}" is not one of ${column.values!.join(', ')}`);
+        throw new ValidationError(`${what}: "${String(value)}" is not one of ${column.values!.join(', ')}`, {
+          hint: didYouMean(String(value), column.values!),
+        });
       }
       return { value: String(value) };
     case 'text':

@@ -12,9 +12,13 @@ export interface SeedOptions {
   orders?: number;
   /** Any text (default "1"); the same seed and end date give the same data and ids. */
   seed?: string;
-  /** Last day covered, YYYY-MM-DD (default: today, UTC). */
+  /** Last day covered, YYYY-MM-DD (default: today, UTC); never after today. Today stops at now. */
   endDate?: string;
-  /** Add a batch to a database that already holds orders instead of refusing. */
+  /**
+   * Add a batch to a database that already holds orders instead of refusing.
+   * Sizes not given (symbols, days, ticks per day, orders) repeat those of
+   * the batch appended to, read back from its rows.
+   */
   append?: boolean;
   /** The clock that decides "today"; tests pin it. */
   now?: () => Date;
@@ -39,7 +43,11 @@ export interface SeedPlan {
   seed: string;
   startDate: string;
   endDate: string;
-  /** Micros of the first day's midnight and of the midnight after the last day. */
+  /**
+   * Micros of the first day's midnight, and of the instant nothing is written
+   * at or after: the midnight after the last day, or now when the last day
+   * is today (a seeded database never holds the future).
+   */
   startMicros: bigint;
   endMicros: bigint;
 }
@@ -55,10 +63,17 @@ export function planSeed(options: SeedOptions): SeedPlan {
   const orders = count(options.orders ?? SEED_DEFAULTS.orders, 'orders', 0, 10_000_000);
   const seed = options.seed ?? SEED_DEFAULTS.seed;
   if (seed === '') throw new ValidationError('seed must not be empty');
-  const today = utcDateOf(BigInt((options.now ?? (() => new Date()))().getTime()) * 1000n);
+  const nowMicros = BigInt((options.now ?? (() => new Date()))().getTime()) * 1000n;
+  const today = utcDateOf(nowMicros);
   const endDate = options.endDate ?? today;
-  const endMicros = dateMicros(endDate, 'end date') + MICROS_PER_DAY;
-  const startMicros = endMicros - BigInt(days) * MICROS_PER_DAY;
+  const midnightAfter = dateMicros(endDate, 'end date') + MICROS_PER_DAY;
+  if (endDate > today) {
+    throw new ValidationError(
+      `end date ${endDate} is after today (${today}, UTC): seed never writes the future`,
+    );
+  }
+  const startMicros = midnightAfter - BigInt(days) * MICROS_PER_DAY;
+  const endMicros = midnightAfter < nowMicros ? midnightAfter : nowMicros;
   return {
     symbols,
     days,

@@ -7,6 +7,7 @@ import { MarketDataRepository } from '../repositories/market-data-repository.js'
 import { MetricsRepository } from '../repositories/metrics-repository.js';
 import { OrderRepository } from '../repositories/order-repository.js';
 import { TradeRepository } from '../repositories/trade-repository.js';
+import { readBatchSizes } from './batch-sizes.js';
 import { planSeed, type SeedOptions, type SeedPhase } from './options.js';
 import { planOrders } from './orders.js';
 import { Prng } from './prng.js';
@@ -65,7 +66,8 @@ export function seedDatabase(pool: Pool, options: SeedOptions = {}): Promise<See
 }
 
 async function seedNow(pool: Pool, options: SeedOptions): Promise<SeedResult> {
-  const plan = planSeed(options);
+  // Checked before the transaction: bad options are refused without touching the database.
+  let plan = planSeed(options);
   const started = performance.now();
   const phases: Record<SeedPhase, number> = { ticks: 0, bars: 0, orders: 0, lifecycle: 0, snapshots: 0 };
   const timed = async <T>(phase: SeedPhase, work: () => Promise<T>): Promise<T> => {
@@ -84,6 +86,8 @@ async function seedNow(pool: Pool, options: SeedOptions): Promise<SeedResult> {
 
   const outcome = await pool.transaction(async (session) => {
     const batch = await nextBatch(session, options.append ?? false);
+    // An appended batch repeats the sizes of the one before it, unless told otherwise.
+    if (batch > 1) plan = planSeed({ ...(await readBatchSizes(session, batch - 1)), ...given(options) });
     const stream = (name: string) => new Prng(`${plan.seed}|${batch}|${name}`);
     const symbols = seedSymbols(plan.symbols, stream('symbols'));
     const marks = emptyMarks(plan.symbols, plan.days);
@@ -163,6 +167,11 @@ async function seedNow(pool: Pool, options: SeedOptions): Promise<SeedResult> {
   };
 }
 
+/** The options that were given: an undefined size falls back to the previous batch's, not over it. */
+function given(options: SeedOptions): SeedOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
 /** 1 on an empty database; with `append`, one more than the highest seeded batch. */
 async function nextBatch(session: Session, append: boolean): Promise<number> {
   const row = await session.one<{ orders: bigint; batch: number | null }>(
@@ -174,7 +183,7 @@ async function nextBatch(session: Session, append: boolean): Promise<number> {
     throw new AlreadyExistsError(
       `the database already holds ${row.orders} orders; refusing to seed over them`,
       {
-        hint: 'add a new batch with `tradedb seed --append` (append: true), or seed an empty database',
+        hint: 'append a new batch (option append), or seed an empty database',
       },
     );
   }

@@ -116,7 +116,9 @@ export async function dailyFigures(
         market_value: formatDecimal(value),
       });
     }
-    const takenAt = isoFromMicros(dayEnd - 1_000_000n);
+    // 23:59:59 of each day; today's snapshot is taken now (the plan's end), not in the future.
+    const lastSecond = dayEnd - 1_000_000n;
+    const takenAt = isoFromMicros(lastSecond < plan.endMicros ? lastSecond : plan.endMicros - 1n);
     const totalValue = cash + positionsValue;
     snapshots.push({
       snapshot_id: deterministicUuid(seed, batch, 'snapshot', day),

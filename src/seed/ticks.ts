@@ -13,7 +13,7 @@ export interface DayMarks {
 const DAILY_VOLATILITY = 0.03;
 const SCALE = 1e8;
 /** seq numbers of batch b start at b * 2^40, so batches never reuse one. */
-const SEQ_PER_BATCH = 2n ** 40n;
+export const SEQ_PER_BATCH = 2n ** 40n;
 
 /** Empty marks for `symbols` x `days`. */
 export function emptyMarks(symbols: number, days: number): DayMarks {
@@ -53,14 +53,19 @@ export function* generateTicks(
         price *= 1 + stepVolatility * (prng.next() + prng.next() - 1) * 1.7;
         if (price < 0.0001) price = 0.0001;
         if (plan.ticksPerDay === 0) continue;
+        const ts = BigInt(dayStart + Math.floor(slotMicros * (i + 0.05 + 0.9 * prng.next())));
+        const size = BigInt((1 + Math.floor(prng.next() * 50_000)) * 10_000);
+        // Past the plan's end (now, on the last day) the walk goes on unwritten: the same draws, so
+        // the ticks before now and the day marks do not depend on the time of day.
+        if (ts >= plan.endMicros) continue;
         const scaled = Math.round(price * SCALE);
         const spread = Math.max(1, Math.round(scaled / 10_000));
         yield {
-          ts: BigInt(dayStart + Math.floor(slotMicros * (i + 0.05 + 0.9 * prng.next()))),
+          ts,
           exchange,
           symbol,
           price: BigInt(scaled),
-          size: BigInt((1 + Math.floor(prng.next() * 50_000)) * 10_000),
+          size,
           bid: BigInt(scaled - spread),
           ask: BigInt(scaled + spread),
           seq: seqs[s]!,

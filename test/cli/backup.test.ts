@@ -40,7 +40,7 @@ describe('tradedb backup', () => {
       files: 1,
       schema_version: '003',
       cleaned: [],
-      pruned: null,
+      pruned: [],
     });
     expect(printed.size_bytes).toBeGreaterThan(0);
     expect(printed.duration_ms).toEqual(expect.any(Number));

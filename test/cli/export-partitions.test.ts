@@ -71,6 +71,18 @@ describe('tradedb export-partitions', () => {
     });
   });
 
+  it('says "1 row", and drops the planning reason from the table of what was done', async () => {
+    const db = await cliDatabase([
+      [0, 20],
+      [3, 1],
+    ]);
+    const result = await cli(['export-partitions'], { cwd: db.dir, env: db.env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`export market_ticks ${db.day(3)}: done, 1 row,`);
+    expect(result.stdout).toContain(db.day(3));
+    expect(result.stdout).not.toContain('not exported');
+  });
+
   it('writes nothing on a second run and says there is nothing to do', async () => {
     const db = await setUp();
     expect((await cli(['export-partitions'], { cwd: db.dir, env: db.env })).code).toBe(0);

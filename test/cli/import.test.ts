@@ -210,7 +210,7 @@ describe('tradedb import: bad files', () => {
     [
       'prise,ts,exchange,symbol,size,seq\n',
       /line 1 \(header\): unknown column "prise" for market_ticks/,
-      /did you mean "price"\?/,
+      /did you mean price\?/,
     ],
     [
       'ts,exchange,symbol,size\n',

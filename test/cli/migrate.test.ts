@@ -167,3 +167,33 @@ describe('tradedb init', () => {
     expect(fs.readFileSync(file, 'utf8')).toContain('[pool]');
   });
 });
+
+describe("the project's migrations folder", () => {
+  it('migrate create writes into ./migrations; status lists the empty file as pending with a warning; up refuses it (65)', async () => {
+    const cwd = tempDir();
+    expect((await cli(['init'], { cwd })).code).toBe(0);
+    const created = await cli(['migrate', 'create', 'add_fee_currency'], { cwd });
+    expect(created.code, created.stderr).toBe(0);
+    const file = path.join(cwd, 'migrations', '004_add_fee_currency.sql');
+    expect(created.stdout).toBe(`${file}\n`);
+    expect(fs.existsSync(file)).toBe(true);
+
+    const status = await cli(['migrate', 'status', '--json'], { cwd });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout).at(-1)).toMatchObject({ version: '004', state: 'pending' });
+    expect(status.stderr).toContain(`warning: ${file}: its "-- migrate:up" section is still empty`);
+
+    const up = await cli(['migrate', 'up'], { cwd });
+    expect(up.code).toBe(65);
+    expect(up.stderr).toContain(`error: ${file}: the "-- migrate:up" section is empty; nothing was applied`);
+
+    fs.writeFileSync(
+      file,
+      '-- migrate:up\nALTER TABLE trades ADD COLUMN fee_note VARCHAR;\n-- migrate:down\nALTER TABLE trades DROP COLUMN fee_note;\n',
+    );
+    const applied = await cli(['migrate', 'up', '--json'], { cwd });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({ applied: 1 });
+    expect(JSON.parse(applied.stdout).migrations.at(-1)).toMatchObject({ version: '004', status: 'applied' });
+  });
+});

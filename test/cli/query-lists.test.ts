@@ -158,7 +158,7 @@ describe('tradedb query orders', () => {
   });
 
   it.each([
-    [['--where', 'prise>1'], /--where "prise>1": unknown column "prise" for orders/, /did you mean "price"/],
+    [['--where', 'prise>1'], /--where "prise>1": unknown column "prise" for orders/, /did you mean price/],
     [['--where', 'price=>1'], /--where "price=>1": unknown operator "=>"/, /operators/],
     [['--where', 'price'], /--where "price" is not column<op>value/, /operators/],
     [['--where', 'price>abc'], /--where "price>abc": .*"abc" is not a decimal number/, undefined],

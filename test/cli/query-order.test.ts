@@ -98,8 +98,8 @@ describe('tradedb query order', () => {
   it('shows the order as a record and its trades as a table', async () => {
     const result = await query(filled.client_order_id);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/│ order_id\s+│ [0-9a-f-]{36} │/);
-    expect(result.stdout).toMatch(/│ status\s+│ filled\s+│/);
+    expect(result.stdout).toMatch(/^order_id {2,}[0-9a-f-]{36}$/m);
+    expect(result.stdout).toMatch(/^status {2,}filled$/m);
     expect(result.stdout).toMatch(/trades \(\d+\):\n┌/);
     expect(result.stdout).toMatch(/│ trade_id\s+│\s+quantity │/);
   });

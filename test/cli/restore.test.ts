@@ -90,7 +90,7 @@ describe('tradedb restore', () => {
       },
     });
     expect(result.code).toBe(0);
-    expect(questions[0]).toMatch(/Replace the database .*trading\.duckdb/);
+    expect(questions[0]).toMatch(/^replace the database .*trading\.duckdb/);
     expect(await tableChecksums(config)).toEqual(inBackup);
   });
 

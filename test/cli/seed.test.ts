@@ -18,7 +18,11 @@ const SMALL = [
 ];
 
 /** Statements can pass the slow-query threshold on a busy machine; their log lines are not under test here. */
-const ENV = { TRADEDB_OBSERVABILITY_SLOW_QUERY_THRESHOLD_MS: '3600000' };
+const ENV = {
+  TRADEDB_OBSERVABILITY_SLOW_QUERY_THRESHOLD_MS: '3600000',
+  // Nor are the plain progress lines a loaded machine could reach (test/cli/progress.test.ts covers them).
+  TRADEDB_TEST_PROGRESS_INTERVAL_MS: '3600000',
+};
 
 function seedArgs(database: string, ...more: string[]): string[] {
   return ['seed', ...SMALL, '--database', database, ...more];
@@ -58,9 +62,74 @@ describe('tradedb seed', () => {
     expect(again.code).toBe(73);
     expect(again.stderr).toMatch(/^error: the database already holds 15 orders/);
     expect(again.stderr).toMatch(/hint: .*--append/);
+    expect(again.stderr).not.toContain('append: true');
     const appended = await cli([...seedArgs(database, '--append'), '--json'], { cwd, env: ENV });
     expect(appended.code).toBe(0);
     expect(JSON.parse(appended.stdout)).toMatchObject({ batch: 2, migrations_applied: 0 });
+  });
+
+  it('--append with no size flags repeats the sizes of the batch it appends to', async () => {
+    const cwd = tempDir();
+    const database = path.join(cwd, 'trading.duckdb');
+    expect((await cli(seedArgs(database), { cwd, env: ENV })).code).toBe(0);
+    const appended = await cli(
+      ['seed', '--append', '--end-date', '2026-11-27', '--database', database, '--json'],
+      { cwd, env: ENV },
+    );
+    expect(appended.code, appended.stderr).toBe(0);
+    expect(JSON.parse(appended.stdout)).toMatchObject({
+      batch: 2,
+      symbols: 2,
+      days: 3,
+      start_date: '2026-11-25',
+      rows: { market_ticks: 240, orders: 15, portfolio_snapshots: 3 },
+    });
+    const override = await cli(
+      ['seed', '--append', '--days', '1', '--end-date', '2026-11-27', '--database', database, '--json'],
+      { cwd, env: ENV },
+    );
+    expect(JSON.parse(override.stdout)).toMatchObject({
+      batch: 3,
+      symbols: 2,
+      days: 1,
+      rows: { orders: 15 },
+    });
+  });
+
+  it('never writes the future: today stops at now, and an --end-date after today is refused', async () => {
+    const cwd = tempDir();
+    const database = path.join(cwd, 'trading.duckdb');
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const refused = await cli(['seed', '--end-date', tomorrow, '--database', database], { cwd, env: ENV });
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain(`--end-date ${tomorrow} is after today`);
+    expect(fs.existsSync(database)).toBe(false);
+    const seeded = await cli(
+      [
+        'seed',
+        '--symbols',
+        '2',
+        '--days',
+        '2',
+        '--ticks-per-day',
+        '288',
+        '--orders',
+        '200',
+        '--database',
+        database,
+      ],
+      { cwd, env: ENV },
+    );
+    expect(seeded.code, seeded.stderr).toBe(0);
+    const sql =
+      'SELECT (SELECT max(ts) FROM market_ticks) <= now() AS ticks, (SELECT max(created_at) FROM orders) <= now() AS orders, ' +
+      '(SELECT max(updated_at) FROM orders) <= now() AS updates, (SELECT coalesce(max(executed_at) <= now(), true) FROM trades) AS trades, ' +
+      '(SELECT max(taken_at) FROM portfolio_snapshots) <= now() AS snapshots, (SELECT max(bucket_start) FROM ohlcv_bars) <= now() AS bars';
+    const check = await cli(['query', 'sql', sql, '--database', database, '--json'], { cwd, env: ENV });
+    expect(check.code, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout)).toEqual([
+      { ticks: true, orders: true, updates: true, trades: true, snapshots: true, bars: true },
+    ]);
   });
 
   it('writes identical data for the same seed and end date into two databases', async () => {

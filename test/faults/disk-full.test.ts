@@ -171,7 +171,8 @@ describe('a full disk', () => {
     const ws = workspace(small);
     const before = await digest(ws.database);
     const result = await cli(
-      ['seed', '--append', '--days', '4', '--ticks-per-day', '20000', '--orders', '50'],
+      // Every size given: --append would otherwise repeat the (small) sizes of the workspace's batch.
+      ['seed', '--append', '--symbols', '5', '--days', '4', '--ticks-per-day', '20000', '--orders', '50'],
       {
         cwd: dir,
         env: ws.env,

@@ -72,6 +72,59 @@ describe('seedDatabase', () => {
     expect(result).toMatchObject({ start_date: '2026-02-26', end_date: '2026-03-02' });
   });
 
+  it('stops the last day at now: no tick, order, fill, status change or snapshot after it', async () => {
+    const now = new Date('2026-11-27T16:12:00Z');
+    const pool = await schemaPool();
+    const result = await seedDatabase(pool, {
+      ...SMALL,
+      ticksPerDay: 288,
+      orders: 200,
+      endDate: undefined,
+      now: () => now,
+    });
+    expect(result.end_date).toBe('2026-11-27');
+    const latest = await pool.withReader((session) =>
+      session.one(`SELECT (SELECT max(ts) FROM market_ticks) AS tick, (SELECT max(created_at) FROM orders) AS created,
+                          (SELECT max(updated_at) FROM orders) AS updated, (SELECT max(executed_at) FROM trades) AS fill,
+                          (SELECT max(taken_at) FROM portfolio_snapshots) AS snapshot,
+                          (SELECT count(*) FROM market_ticks WHERE ts >= '2026-11-27') AS today`),
+    );
+    for (const key of ['tick', 'created', 'updated', 'fill', 'snapshot']) {
+      expect((latest![key] as string) < '2026-11-27T16:12:00.000000Z', key).toBe(true);
+    }
+    expect((latest!['tick'] as string) > '2026-11-27T15:30:00').toBe(true);
+    // 16.2 of 24 hours of today's 288 ticks per symbol: the rest would be in the future.
+    expect(Number(latest!['today'])).toBeLessThan(3 * 288 * 0.7);
+    // The ticks before now are those of a run on any later day with the same end date.
+    const full = await schemaPool();
+    await seedDatabase(full, { ...SMALL, ticksPerDay: 288, orders: 0 });
+    const ticksBeforeNow = (db: Pool) =>
+      db.withReader((session) =>
+        session.all(`SELECT * FROM market_ticks WHERE ts < '2026-11-27T16:12:00Z' ORDER BY ALL`),
+      );
+    expect(await ticksBeforeNow(full)).toEqual(await ticksBeforeNow(pool));
+  });
+
+  it('refuses an end date after today', async () => {
+    const pool = await schemaPool();
+    const attempt = seedDatabase(pool, { ...SMALL, now: () => new Date('2026-11-26T23:59:59Z') });
+    await expect(attempt).rejects.toThrow(/end date 2026-11-27 is after today \(2026-11-26, UTC\)/);
+  });
+
+  it('appends a batch with the sizes of the previous one when none are given', async () => {
+    const pool = await schemaPool();
+    await seedDatabase(pool, SMALL);
+    const second = await seedDatabase(pool, { endDate: SMALL.endDate, append: true });
+    expect(second).toMatchObject({
+      batch: 2,
+      symbols: 3,
+      days: 5,
+      rows: { market_ticks: 3 * 5 * 60, orders: 40 },
+    });
+    const third = await seedDatabase(pool, { endDate: SMALL.endDate, append: true, orders: 7 });
+    expect(third).toMatchObject({ batch: 3, symbols: 3, days: 5, rows: { orders: 7 } });
+  });
+
   it('writes data that holds every invariant: fills, positions, bars', async () => {
     const pool = await schemaPool();
     const result = await seedDatabase(pool, { ...SMALL, ticksPerDay: 300, orders: 120 });
