@@ -6,6 +6,12 @@
 // Configuration
 
 export {
+  type ConfigInput,
+  type DefineConfigOptions,
+  defineConfig,
+  defineLoadedConfig,
+} from './config/define.js';
+export {
   type ConfigOverride,
   configValue,
   type LoadConfigOptions,

@@ -2,11 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findConfigFile } from './file.js';
+import { finishConfig } from './finish.js';
 import { ENV_ALIASES, envVarFor, KEY_SPEC_BY_KEY, KEY_SPECS, type TradeDbConfig } from './schema.js';
 import {
   type ConfigSource,
   type ConfigValue,
-  checkCrossFieldRules,
   checkFileValue,
   flattenFileConfig,
   parseTextValue,
@@ -100,17 +100,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     baseDirs.set(spec.key, cwd);
   }
 
-  checkCrossFieldRules(values, sources);
-  for (const spec of KEY_SPECS) {
-    if (spec.type.kind !== 'path') continue;
-    const value = values.get(spec.key) as string;
-    // Only the database may be ":memory:"; for any other path it is an ordinary (odd) file name.
-    if (spec.key === 'database_path' && value === ':memory:') continue;
-    values.set(spec.key, resolvePath(value, baseDirs.get(spec.key)!, homeDir));
-  }
-
+  const config = finishConfig({ values, sources, baseDirs, homeDir });
   return Object.freeze({
-    config: buildConfig(values),
+    config,
     sources: Object.freeze(Object.fromEntries(sources)),
     file: found?.file,
   });
@@ -128,29 +120,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
 /** An empty environment variable counts as unset. */
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
-}
-
-function resolvePath(value: string, baseDir: string, homeDir: string): string {
-  if (value === '') return value;
-  if (value === '~') return homeDir;
-  if (value.startsWith('~/')) return path.join(homeDir, value.slice(2));
-  return path.resolve(baseDir, value);
-}
-
-/** Turns dotted keys into the nested, deeply frozen config object. */
-function buildConfig(values: Map<string, ConfigValue>): TradeDbConfig {
-  const root: Record<string, unknown> = {};
-  for (const [key, value] of values) {
-    const [first, second] = key.split('.') as [string, string | undefined];
-    if (second === undefined) {
-      root[first] = value;
-    } else {
-      root[first] ??= {};
-      (root[first] as Record<string, unknown>)[second] = value;
-    }
-  }
-  for (const section of Object.values(root)) if (typeof section === 'object') Object.freeze(section);
-  return Object.freeze(root) as unknown as TradeDbConfig;
 }
 
 /** The value of a dotted key in a config object. */
