@@ -114,8 +114,14 @@ export class Pool {
     return isInMemory(this.databasePath) ? ':memory:' : this.lease.key;
   }
 
-  /** Runs `fn` on a reader connection; concurrent calls get different connections. */
+  /**
+   * Runs `fn` on a reader connection; concurrent calls get different connections.
+   * Inside `transaction()` it runs on the transaction's own session instead,
+   * so reads see the transaction's uncommitted writes (read-your-writes).
+   */
   async withReader<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    const current = this.writerScope.getStore();
+    if (current?.inTransaction) return fn(current.session);
     this.assertUsable();
     await this.readerPermits.acquire(
       this.config.pool.connection_timeout_ms,
@@ -176,7 +182,10 @@ export class Pool {
   /**
    * BEGIN; `fn`; COMMIT on the writer. Any error rolls back (DuckDB may
    * otherwise turn a later COMMIT into a silent rollback) and is rethrown;
-   * write conflicts are retried. Nested calls join the outer transaction.
+   * write conflicts are retried, so `fn` may run more than once. Nested
+   * calls join the outer transaction. Everything `fn` awaits, repository
+   * reads included, runs on the transaction's session and sees its writes;
+   * its statements run one after another on that one connection.
    */
   async transaction<T>(fn: (session: Session) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const current = this.writerScope.getStore();
