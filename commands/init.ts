@@ -27,7 +27,7 @@ export function makeInitCommand(scope: CliScope): Command {
         if (config.database_path !== ':memory:') folders.unshift(path.dirname(config.database_path));
         for (const folder of folders) fs.mkdirSync(folder, { recursive: true });
         const pool = await ctx.openPool({ readOnly: false });
-        const report = await new lib.MigrationRunner({ pool }).up();
+        const report = await new lib.MigrationRunner({ pool }).upReport();
         const applied = report.results.filter((result) => result.status === 'applied').length;
         const renderer = await ctx.renderer();
         await renderer.object({

@@ -58,7 +58,6 @@ Examples:
         const { migrations, result } = await ctx.trackJob('seed', async () => {
           const pool = await ctx.openPool({ readOnly: false });
           const migrations = await new lib.MigrationRunner({ pool }).up();
-          if (migrations.error) throw migrations.error;
           const progress = ctx.terminal.progress ? progressLine(ctx) : undefined;
           try {
             return {
