@@ -38,6 +38,7 @@ export * from './errors.js';
 // The pool: connections, transactions, values
 
 export { classifyDuckDbError } from './pool/classify.js';
+export type { PoolWarning } from './pool/libuv-threads.js';
 export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
 export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
 export type { BindValue, PlainValue, Row } from './pool/values.js';

@@ -10,6 +10,7 @@ import {
 } from '../errors.js';
 import { NOOP_OBSERVER, type Observer, type Role } from '../observability/observer.js';
 import { type InstanceLease, isInMemory, openInstance } from './instance-cache.js';
+import { LIBUV_THREADS, libuvThreadsWarning } from './libuv-threads.js';
 import { Semaphore } from './semaphore.js';
 import { Session } from './session.js';
 import { connectionSettings, instanceSettings } from './settings.js';
@@ -36,6 +37,10 @@ export interface PoolStats {
   writer_busy: boolean;
   queries: number;
   read_only: boolean;
+  /** libuv's thread pool size: statements that can run at once in this process. */
+  libuv_threads: number;
+  /** True when `readers_max` exceeds `libuv_threads` (Pool.open warned about it). */
+  libuv_threads_low: boolean;
 }
 
 export interface TransactionOptions {
@@ -89,6 +94,8 @@ export class Pool {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.detachSignal = () => signal?.removeEventListener('abort', onAbort);
     this.releaseGauges = this.observer.poolOpened?.(this) ?? (() => {});
+    const threads = libuvThreadsWarning(options.config.pool.max_readers);
+    if (threads) this.observer.warning?.(threads);
   }
 
   /**
@@ -219,6 +226,8 @@ export class Pool {
       writer_busy: this.writer !== undefined && this.busySessions.has(this.writer),
       queries: this.queriesRun,
       read_only: this.readOnly,
+      libuv_threads: LIBUV_THREADS,
+      libuv_threads_low: this.config.pool.max_readers > LIBUV_THREADS,
     };
   }
 
@@ -301,6 +310,7 @@ export class Pool {
     },
     startJob: (job) => this.observer.startJob(job),
     rowsWritten: (table, rows) => this.observer.rowsWritten(table, rows),
+    warning: (warning) => this.observer.warning?.(warning),
   };
 }
 
