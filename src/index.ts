@@ -235,6 +235,7 @@ export {
   listBackups,
   type ManifestFile,
   NODE_BACKUP_FS,
+  type OpenPoolBackupOptions,
   type PruneItem,
   type PruneOptions,
   type PruneResult,
@@ -246,6 +247,7 @@ export {
   type VerifyOptions,
   type VerifyResult,
   verifyBackup,
+  type WritesHeld,
 } from './backup/index.js';
 
 // Benchmarks

@@ -1,5 +1,6 @@
 /** Backup and restore (DESIGN.md §9): the public part of src/backup. */
-export { type BackupOptions, type BackupResult, backup } from './backup.js';
+export { type BackupOptions, type BackupResult, backup, type OpenPoolBackupOptions } from './backup.js';
+export type { WritesHeld } from './file-method.js';
 export type { BackupFs, FileHandleLike } from './fs-port.js';
 export { NODE_BACKUP_FS } from './fs-port.js';
 export type { StepHook } from './job.js';

@@ -43,6 +43,17 @@ export interface PoolStats {
   libuv_threads_low: boolean;
 }
 
+/** What `holdWrites` returns: `fn`'s value and what holding the writes cost the pool's other writers. */
+export interface HeldWrites<T> {
+  value: T;
+  /** How long the writer was held. */
+  held_ms: number;
+  /** Writer calls of this pool that had to wait for the hold to end. */
+  writers_waited: number;
+  /** The longest of their waits (0 when none waited). */
+  longest_wait_ms: number;
+}
+
 export interface TransactionOptions {
   /** Attempts after a write conflict (default 3), with capped exponential backoff. */
   retries?: number;
@@ -77,6 +88,7 @@ export class Pool {
   private closed = false;
   private abortReason: string | undefined;
   private readonly writerScope = new AsyncLocalStorage<{ session: Session; inTransaction: boolean }>();
+  private writeHold: { released: Promise<void>; waited: number; firstWaitAt: number | undefined } | undefined;
   private readonly detachSignal: () => void;
   private readonly releaseGauges: () => void;
 
@@ -160,6 +172,12 @@ export class Pool {
   async withWriter<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const current = this.writerScope.getStore();
     if (current) return fn(current.session);
+    await this.waitForWriteHold();
+    return this.onWriter(fn);
+  }
+
+  /** Takes the writer in FIFO order (within the connection timeout) and runs `fn` on it. */
+  private async onWriter<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     this.assertUsable();
     if (this.readOnly) {
       throw new ValidationError(`database ${this.databasePath} is open read-only; this operation writes`);
@@ -183,6 +201,57 @@ export class Pool {
       }
     } finally {
       this.writerPermit.release();
+    }
+  }
+
+  /**
+   * Runs `fn` on the writer while every other write of this pool waits for
+   * it, with no connection timeout: a backup's copy may take longer than
+   * `pool.connection_timeout_ms`, and the writes should wait, not fail.
+   * Reports how long the writes were held and how long they waited.
+   */
+  async holdWrites<T>(fn: (session: Session) => Promise<T>): Promise<HeldWrites<T>> {
+    if (this.writerScope.getStore()) {
+      throw new ValidationError('holdWrites cannot run inside a writer call or transaction of the same pool');
+    }
+    // Not waitForWriteHold: a hold is no write to count, and the check and the claim must be one step.
+    while (this.writeHold) await this.writeHold.released;
+    let release: () => void = () => {};
+    const hold = {
+      released: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+      waited: 0,
+      firstWaitAt: undefined as number | undefined,
+    };
+    // Held from now: writes already queued for the writer still go first; later ones wait for `fn`.
+    this.writeHold = hold;
+    const started = performance.now();
+    try {
+      const value = await this.onWriter(fn);
+      const ended = performance.now();
+      return {
+        value,
+        held_ms: Math.round(ended - started),
+        writers_waited: hold.waited,
+        longest_wait_ms: hold.firstWaitAt === undefined ? 0 : Math.round(ended - hold.firstWaitAt),
+      };
+    } finally {
+      this.writeHold = undefined;
+      release();
+    }
+  }
+
+  /** Writer calls made during `holdWrites` wait here, untimed, until it ends. */
+  private async waitForWriteHold(): Promise<void> {
+    let counted = false;
+    for (let hold = this.writeHold; hold; hold = this.writeHold) {
+      if (!counted) {
+        hold.waited += 1;
+        hold.firstWaitAt ??= performance.now();
+        counted = true;
+      }
+      await hold.released;
     }
   }
 
