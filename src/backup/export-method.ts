@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Pool } from '../pool/pool.js';
+import { cancellableOn } from '../util/cancel.js';
 import { quoteLiteral, readDatabaseFacts } from './database-facts.js';
 import type { Snapshot, SnapshotOptions } from './file-method.js';
 import { type BackupFs, listFilesRecursive, syncDir, syncFile } from './fs-port.js';
 import { hashFile } from './hashing-copy.js';
-import { jobConfig, step, throwIfAborted } from './job.js';
+import { BACKUP_CANCELLED, jobConfig, step, throwIfAborted } from './job.js';
 import { EXPORT_DIR, type ManifestFile } from './manifest.js';
 import { readStorageNumber } from './storage-version.js';
 
@@ -39,16 +40,18 @@ export async function exportOpenPool(pool: Pool, options: SnapshotOptions): Prom
   const source = pool.file;
   const facts = await pool.withReader((session) =>
     // One transaction: the row counts in the manifest are those of the exported snapshot.
-    session.transaction(async () => {
-      const read = await readDatabaseFacts(session);
-      // A large export runs for longer than a statement may; the signal stops it instead.
-      await session.run(
-        `EXPORT DATABASE ${quoteLiteral(dataDir)} (FORMAT parquet, COMPRESSION zstd)`,
-        undefined,
-        { timeoutMs: 0 },
-      );
-      return read;
-    }),
+    cancellableOn(session, signal, BACKUP_CANCELLED, () =>
+      session.transaction(async () => {
+        const read = await readDatabaseFacts(session);
+        // A large export runs for longer than a statement may; the signal stops it instead.
+        await session.run(
+          `EXPORT DATABASE ${quoteLiteral(dataDir)} (FORMAT parquet, COMPRESSION zstd)`,
+          undefined,
+          { timeoutMs: 0 },
+        );
+        return read;
+      }),
+    ),
   );
   await step(options.onStep, 'exported');
   // DuckDB wrote these files; reading each once for its sha256 is the only pass over them.

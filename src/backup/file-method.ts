@@ -2,10 +2,11 @@ import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { WriteConflictError } from '../errors.js';
 import { Pool } from '../pool/pool.js';
+import { cancellableOn } from '../util/cancel.js';
 import { type DatabaseFacts, readDatabaseFacts } from './database-facts.js';
 import { type BackupFs, io } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
-import { type JobOptions, jobConfig, step } from './job.js';
+import { BACKUP_CANCELLED, type JobOptions, jobConfig, step } from './job.js';
 import { DATABASE_FILE, type ManifestFile } from './manifest.js';
 import { storageNumberOf } from './storage-version.js';
 
@@ -59,28 +60,30 @@ export async function copyOpenPool(pool: Pool, options: SnapshotOptions): Promis
   const { fs, folder, signal } = options;
   const source = pool.file;
   const target = path.join(folder, DATABASE_FILE);
-  const held = await pool.holdWrites(async (session) => {
-    for (let attempt = 1; ; attempt++) {
-      // A large database checkpoints for longer than a statement may run; the signal stops it instead.
-      await session.run('CHECKPOINT', undefined, { timeoutMs: 0 });
-      const facts = await readDatabaseFacts(session);
-      const before = await io('reading', source, () => fs.stat(source));
-      const copy = await copyWithHash(fs, source, target, signal);
-      const after = await io('reading', source, () => fs.stat(source));
-      if (unchanged(before, after)) {
-        await step(options.onStep, 'copied');
-        return { facts, copy };
+  const held = await pool.holdWrites((session) =>
+    cancellableOn(session, signal, BACKUP_CANCELLED, async () => {
+      for (let attempt = 1; ; attempt++) {
+        // A large database checkpoints for longer than a statement may run; the signal stops it instead.
+        await session.run('CHECKPOINT', undefined, { timeoutMs: 0 });
+        const facts = await readDatabaseFacts(session);
+        const before = await io('reading', source, () => fs.stat(source));
+        const copy = await copyWithHash(fs, source, target, signal);
+        const after = await io('reading', source, () => fs.stat(source));
+        if (unchanged(before, after)) {
+          await step(options.onStep, 'copied');
+          return { facts, copy };
+        }
+        // Another connection of this process (a second pool on the same instance) checkpointed mid-copy.
+        await io('removing', target, () => fs.unlink(target));
+        if (attempt >= COPY_ATTEMPTS) {
+          throw new WriteConflictError(
+            `the database file changed while it was copied, ${COPY_ATTEMPTS} times: another connection in this process keeps checkpointing`,
+            { hint: 'back up through the pool that writes (backup(pool)), or use the export method' },
+          );
+        }
       }
-      // Another connection of this process (a second pool on the same instance) checkpointed mid-copy.
-      await io('removing', target, () => fs.unlink(target));
-      if (attempt >= COPY_ATTEMPTS) {
-        throw new WriteConflictError(
-          `the database file changed while it was copied, ${COPY_ATTEMPTS} times: another connection in this process keeps checkpointing`,
-          { hint: 'back up through the pool that writes (backup(pool)), or use the export method' },
-        );
-      }
-    }
-  });
+    }),
+  );
   const { facts, copy } = held.value;
   return {
     facts,

@@ -38,8 +38,11 @@ export function jobConfig(config: TradeDbConfig, databasePath = config.database_
   };
 }
 
+/** What a cancelled backup job says: its temporary folder is removed, nothing that looks like a backup stays. */
+export const BACKUP_CANCELLED = 'interrupted; nothing was left half-done';
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError('interrupted; nothing was left half-done');
+  if (signal?.aborted) throw new InterruptedError(BACKUP_CANCELLED);
 }
 
 export async function step(hook: StepHook | undefined, name: string): Promise<void> {

@@ -4,12 +4,14 @@ import path from 'node:path';
 import {
   backup,
   defineConfig,
+  InterruptedError,
   MarketDataRepository,
   MigrationRunner,
   OrderRepository,
   Pool,
   restore,
   type ScaledTick,
+  seedDatabase,
   TradeRepository,
   verifyBackup,
 } from 'tradedb';
@@ -97,5 +99,46 @@ describe('a service embedding tradedb', () => {
     expect(counts!.max_seq).toBe(counts!.ticks - 1n);
     expect(counts!.ticks).toBeGreaterThanOrEqual(300n);
     expect(counts!.orders).toBe(1n);
+  });
+
+  it('cancels a long job with an AbortSignal and goes on using its pool', async () => {
+    const dir = tempDir();
+    const config = defineConfig({
+      database_path: path.join(dir, 'service.duckdb'),
+      pool: { max_readers: 4 },
+    });
+    const pool = await Pool.open({ config });
+    atTestEnd(() => pool.close());
+    await new MigrationRunner({ pool }).up();
+    const controller = new AbortController();
+    const events: string[] = [];
+    const seeding = seedDatabase(pool, {
+      symbols: 2,
+      days: 3,
+      ticksPerDay: 100,
+      orders: 20,
+      endDate: '2026-11-27',
+      signal: controller.signal,
+      onProgress: (event) => {
+        events.push(`${event.phase} ${event.done}/${event.total}`);
+        if (event.phase === 'orders') controller.abort(new Error('shutting down'));
+      },
+    });
+    await expect(seeding).rejects.toBeInstanceOf(InterruptedError);
+    expect(events).toContain('ticks 600/600');
+    const rows = await pool.withReader((session) =>
+      session.one<{ ticks: bigint; orders: bigint }>(
+        'SELECT (SELECT count(*) FROM market_ticks) AS ticks, (SELECT count(*) FROM orders) AS orders',
+      ),
+    );
+    expect(rows).toEqual({ ticks: 0n, orders: 0n });
+    const order = await new OrderRepository(pool).create({
+      exchange: 'XSVC',
+      symbol: 'SVC',
+      side: 'sell',
+      order_type: 'market',
+      quantity: '1',
+    });
+    expect(order.status).toBe('pending');
   });
 });

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   backup,
+  InterruptedError,
   MarketDataRepository,
   Pool,
   restore,
@@ -115,5 +117,22 @@ describe('backup(pool) of an open pool', () => {
     const pool = await Pool.open({ config, readOnly: true });
     atTestEnd(() => pool.close());
     await expect(backup(pool, { method: 'file' })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('is cancelled through its signal: no backup is left, and the writes it held go on', async () => {
+    const { config } = await freshDatabase();
+    const pool = await Pool.open({ config });
+    atTestEnd(() => pool.close());
+    const controller = new AbortController();
+    const cancelled = backup(pool, {
+      method: 'file',
+      signal: controller.signal,
+      onStep: (name) => {
+        if (name === 'copied') controller.abort();
+      },
+    });
+    await expect(cancelled).rejects.toThrow(InterruptedError);
+    expect(fs.readdirSync(config.backup.directory)).toEqual([]);
+    expect(await new MarketDataRepository(pool).appendScaledTicks(batch(0))).toBe(BATCH);
   });
 });
