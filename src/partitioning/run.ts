@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Pool } from '../pool/pool.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { ageInDays, utcDay } from './days.js';
 import { type DiscoveredTable, discover } from './discover.js';
 import { type ExportSettings, exportPartition } from './export-partition.js';
@@ -23,6 +24,9 @@ import {
 import { expirePartition, retirePartition } from './retention.js';
 import type { PartitionedTableSpec } from './tables.js';
 import { tierOf } from './tiers.js';
+
+/** Cancelled between partitions: every partition is either done or not started. */
+const RUN_CANCELLED = 'cancelled; partitions finished before stay exported, the others were not started';
 
 /** Which phases a run has, and the job name it reports to the observer. */
 export interface JobKind {
@@ -71,6 +75,7 @@ export class Run {
   }
 
   async execute(): Promise<ExportReport> {
+    throwIfCancelled(this.options.signal, RUN_CANCELLED);
     const tables = await this.discover();
     const byName = new Map(tables.map((table) => [table.spec.table as string, table]));
     for (const spec of this.specs)
@@ -138,6 +143,7 @@ export class Run {
     const emit = this.options.onEvent ?? (() => {});
     emit({ type: 'phase', phase, total: items.length });
     for (const [index, item] of items.entries()) {
+      throwIfCancelled(this.options.signal, RUN_CANCELLED);
       emit({ type: 'start', index, total: items.length, item });
       const result = item.action === 'skip' ? resultOf(item, 'skipped') : await runStep(item, work);
       this.results.push(result);
