@@ -228,6 +228,7 @@ export {
   type BackupListEntry,
   type BackupManifest,
   type BackupOptions,
+  type BackupProgress,
   type BackupResult,
   backup,
   type FileHandleLike,

@@ -18,7 +18,7 @@ import {
   syncDir,
   writeFileDurably,
 } from './fs-port.js';
-import { type JobOptions, step, throwIfAborted } from './job.js';
+import { type BackupProgress, type JobOptions, step, throwIfAborted } from './job.js';
 import {
   type BackupManifest,
   MANIFEST_FILE,
@@ -42,6 +42,8 @@ export interface BackupOptions extends JobOptions {
   lockWaitMs?: number;
   /** The clock that names the backup (tests pin it to make two backups in one millisecond). */
   now?: () => Date;
+  /** Structured progress: checkpoint, the copy's bytes (or the export), the verification. */
+  onProgress?: (event: BackupProgress) => void;
 }
 
 export interface BackupResult {
@@ -169,7 +171,9 @@ async function runBackup(options: BackupOptions, pool: Pool | undefined): Promis
     await syncDir(fs, folder);
     await step(options.onStep, 'manifest-written');
     // The bytes were hashed as they were written; what is left to check is that the folder matches its manifest.
+    options.onProgress?.({ phase: 'verify', done: 0, total: 1 });
     await checkBackupFolder(fs, folder, 'quick', signal);
+    options.onProgress?.({ phase: 'verify', done: 1, total: 1 });
     await step(options.onStep, 'verified');
     throwIfAborted(signal);
     name = await renameUnique(fs, folder, root, createdAt, method);

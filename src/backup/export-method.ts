@@ -42,6 +42,7 @@ export async function exportOpenPool(pool: Pool, options: SnapshotOptions): Prom
     // One transaction: the row counts in the manifest are those of the exported snapshot.
     cancellableOn(session, signal, BACKUP_CANCELLED, () =>
       session.transaction(async () => {
+        options.onProgress?.({ phase: 'export', done: 0, total: 1 });
         const read = await readDatabaseFacts(session);
         // A large export runs for longer than a statement may; the signal stops it instead.
         await session.run(
@@ -53,6 +54,7 @@ export async function exportOpenPool(pool: Pool, options: SnapshotOptions): Prom
       }),
     ),
   );
+  options.onProgress?.({ phase: 'export', done: 1, total: 1 });
   await step(options.onStep, 'exported');
   // DuckDB wrote these files; reading each once for its sha256 is the only pass over them.
   const files: ManifestFile[] = [];

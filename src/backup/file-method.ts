@@ -6,7 +6,7 @@ import { cancellableOn } from '../util/cancel.js';
 import { type DatabaseFacts, readDatabaseFacts } from './database-facts.js';
 import { type BackupFs, io } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
-import { BACKUP_CANCELLED, type JobOptions, jobConfig, step } from './job.js';
+import { BACKUP_CANCELLED, type BackupProgress, type JobOptions, jobConfig, step } from './job.js';
 import { DATABASE_FILE, type ManifestFile } from './manifest.js';
 import { storageNumberOf } from './storage-version.js';
 
@@ -25,7 +25,12 @@ export interface WritesHeld {
   longest_wait_ms: number;
 }
 
-export type SnapshotOptions = JobOptions & { fs: BackupFs; folder: string; lockWaitMs?: number | undefined };
+export type SnapshotOptions = JobOptions & {
+  fs: BackupFs;
+  folder: string;
+  lockWaitMs?: number | undefined;
+  onProgress?: ((event: BackupProgress) => void) | undefined;
+};
 
 /** A CHECKPOINT racing the copy (another pool of this process) is retried this often. */
 const COPY_ATTEMPTS = 3;
@@ -64,10 +69,16 @@ export async function copyOpenPool(pool: Pool, options: SnapshotOptions): Promis
     cancellableOn(session, signal, BACKUP_CANCELLED, async () => {
       for (let attempt = 1; ; attempt++) {
         // A large database checkpoints for longer than a statement may run; the signal stops it instead.
+        options.onProgress?.({ phase: 'checkpoint', done: 0, total: 1 });
         await session.run('CHECKPOINT', undefined, { timeoutMs: 0 });
+        options.onProgress?.({ phase: 'checkpoint', done: 1, total: 1 });
         const facts = await readDatabaseFacts(session);
         const before = await io('reading', source, () => fs.stat(source));
-        const copy = await copyWithHash(fs, source, target, signal);
+        const total = before.size;
+        options.onProgress?.({ phase: 'copy', done: 0, total });
+        const copy = await copyWithHash(fs, source, target, signal, (done) =>
+          options.onProgress?.({ phase: 'copy', done, total }),
+        );
         const after = await io('reading', source, () => fs.stat(source));
         if (unchanged(before, after)) {
           await step(options.onStep, 'copied');

@@ -3,7 +3,7 @@ export { type BackupOptions, type BackupResult, backup, type OpenPoolBackupOptio
 export type { WritesHeld } from './file-method.js';
 export type { BackupFs, FileHandleLike } from './fs-port.js';
 export { NODE_BACKUP_FS } from './fs-port.js';
-export type { StepHook } from './job.js';
+export type { BackupProgress, StepHook } from './job.js';
 export { type BackupListEntry, type ListBackupsOptions, listBackups } from './list.js';
 export type { BackupManifest, ManifestFile } from './manifest.js';
 export { type PruneItem, type PruneOptions, type PruneResult, pruneBackups } from './prune.js';

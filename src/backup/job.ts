@@ -10,6 +10,17 @@ import type { BackupFs } from './fs-port.js';
  */
 export type StepHook = (step: string) => void | Promise<void>;
 
+/**
+ * Where a backup is, as a structured event: `done` of `total` bytes while
+ * the database file is copied (`copy`), else 0 of 1 when a phase starts and
+ * 1 of 1 when it ends.
+ */
+export interface BackupProgress {
+  phase: 'checkpoint' | 'copy' | 'export' | 'verify';
+  done: number;
+  total: number;
+}
+
 /** What every backup job takes besides its own options. */
 export interface JobOptions {
   config: TradeDbConfig;

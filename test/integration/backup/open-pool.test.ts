@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  type BackupProgress,
   backup,
   InterruptedError,
   MarketDataRepository,
@@ -78,7 +79,12 @@ describe('backup(pool) of an open pool', () => {
     // Let some batches commit first, so the backup holds rows that were written by the live pool.
     while (ingest.committed() < 3) await new Promise((resolve) => setTimeout(resolve, 5));
     const before = ingest.committed();
-    const result = await backup(pool, { method: 'file', onStep: (name) => void steps.push(name) });
+    const progress: BackupProgress[] = [];
+    const result = await backup(pool, {
+      method: 'file',
+      onStep: (name) => void steps.push(name),
+      onProgress: (event) => void progress.push(event),
+    });
     const after = ingest.committed();
     const total = await ingest.stop();
     await pool.close();
@@ -88,6 +94,17 @@ describe('backup(pool) of an open pool', () => {
     // The ingest kept asking to write during the copy: it waited instead of failing.
     expect(result.writes.writers_waited).toBeGreaterThanOrEqual(1);
     expect(result.writes.longest_wait_ms).toBeLessThanOrEqual(result.writes.held_ms);
+    // Structured progress: checkpoint, the copy's bytes up to the file's size, then the check.
+    expect(progress.slice(0, 3)).toEqual([
+      { phase: 'checkpoint', done: 0, total: 1 },
+      { phase: 'checkpoint', done: 1, total: 1 },
+      { phase: 'copy', done: 0, total: result.size_bytes },
+    ]);
+    expect(progress.slice(-3)).toEqual([
+      { phase: 'copy', done: result.size_bytes, total: result.size_bytes },
+      { phase: 'verify', done: 0, total: 1 },
+      { phase: 'verify', done: 1, total: 1 },
+    ]);
     expect(total).toBeGreaterThan(after);
     expect((await verifyBackup({ config, path: result.path, deep: true })).ok).toBe(true);
 
