@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { ConfigError } from '../errors.js';
-import { finishConfig } from './finish.js';
+import { defaultLayers, finishConfig } from './finish.js';
 import type { LoadedConfig } from './load.js';
 import { KEY_SPEC_BY_KEY, KEY_SPECS, type TradeDbConfig } from './schema.js';
-import { type ConfigSource, type ConfigValue, checkFileValue, unknownKeyError } from './validate.js';
+import { checkFileValue, unknownKeyError } from './validate.js';
 
 /** Any part of a config: top-level keys and whole or partial sections. */
 export type ConfigInput = {
@@ -35,22 +35,15 @@ export function defineConfig(input: ConfigInput = {}, options: DefineConfigOptio
 
 /** `defineConfig`, with the source of every key (`code` or `default`), as `loadConfig` reports them. */
 export function defineLoadedConfig(input: ConfigInput = {}, options: DefineConfigOptions = {}): LoadedConfig {
-  const cwd = options.cwd ?? process.cwd();
-  const values = new Map<string, ConfigValue>();
-  const sources = new Map<string, ConfigSource>();
-  const baseDirs = new Map<string, string>();
-  for (const spec of KEY_SPECS) {
-    values.set(spec.key, spec.default);
-    sources.set(spec.key, 'default');
-    baseDirs.set(spec.key, cwd);
-  }
+  const layers = defaultLayers(options.cwd ?? process.cwd(), options.homeDir ?? os.homedir());
+  const { values, sources } = layers;
   for (const [key, raw] of flattenInput(input)) {
     // Undefined means "not given", as an optional property does in TypeScript.
     if (raw === undefined) continue;
     values.set(key, checkFileValue(KEY_SPEC_BY_KEY.get(key)!, raw, 'code'));
     sources.set(key, 'code');
   }
-  const config = finishConfig({ values, sources, baseDirs, homeDir: options.homeDir ?? os.homedir() });
+  const config = finishConfig(layers);
   return Object.freeze({ config, sources: Object.freeze(Object.fromEntries(sources)), file: undefined });
 }
 

@@ -11,6 +11,17 @@ export interface ConfigLayers {
   homeDir: string;
 }
 
+/** Every key at its default, relative paths against `cwd`: the first layer of every config. */
+export function defaultLayers(cwd: string, homeDir: string): ConfigLayers {
+  const layers: ConfigLayers = { values: new Map(), sources: new Map(), baseDirs: new Map(), homeDir };
+  for (const spec of KEY_SPECS) {
+    layers.values.set(spec.key, spec.default);
+    layers.sources.set(spec.key, 'default');
+    layers.baseDirs.set(spec.key, cwd);
+  }
+  return layers;
+}
+
 /**
  * The last steps every way of building a config shares (file + env + flags,
  * or code): the cross-field rules, absolute paths, and the frozen object.

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findConfigFile } from './file.js';
-import { finishConfig } from './finish.js';
+import { defaultLayers, finishConfig } from './finish.js';
 import { ENV_ALIASES, envVarFor, KEY_SPEC_BY_KEY, KEY_SPECS, type TradeDbConfig } from './schema.js';
 import {
   type ConfigSource,
@@ -55,15 +55,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const homeDir = options.homeDir ?? os.homedir();
-  const values = new Map<string, ConfigValue>();
-  const sources = new Map<string, ConfigSource>();
-  const baseDirs = new Map<string, string>();
-
-  for (const spec of KEY_SPECS) {
-    values.set(spec.key, spec.default);
-    sources.set(spec.key, 'default');
-    baseDirs.set(spec.key, cwd);
-  }
+  const layers = defaultLayers(cwd, homeDir);
+  const { values, sources, baseDirs } = layers;
 
   const envConfig = nonEmpty(env['TRADEDB_CONFIG']);
   const explicitPath = options.configPath ?? envConfig;
@@ -100,7 +93,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     baseDirs.set(spec.key, cwd);
   }
 
-  const config = finishConfig({ values, sources, baseDirs, homeDir });
+  const config = finishConfig(layers);
   return Object.freeze({
     config,
     sources: Object.freeze(Object.fromEntries(sources)),
