@@ -106,4 +106,17 @@ describe('read-your-writes', () => {
     });
     expect((await orders.findAll()).rows).toHaveLength(1);
   });
+
+  it('concurrent reads inside a transaction share its session and each get their own row', async () => {
+    const { pool, orders } = await recordingPool();
+    await pool.transaction(async () => {
+      const created = await orders.createMany(
+        Array.from({ length: 60 }, (_, index) => limitOrder({ client_order_id: `c-${index}` })),
+      );
+      const found = await Promise.all(created.map((order) => orders.findById(order.order_id)));
+      expect(found.map((order) => order?.client_order_id)).toEqual(
+        created.map((order) => order.client_order_id),
+      );
+    });
+  });
 });
