@@ -6,6 +6,10 @@ import path from 'node:path';
 import { defineConfig, MarketDataRepository, MigrationRunner, Pool, type ScaledTick } from 'tradedb';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
+if (!Number.isSafeInteger(ROWS) || ROWS < 1) {
+  console.error(`rows must be a positive whole number, got ${process.argv[2]}`);
+  process.exit(64);
+}
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN'];
 const START_MICROS = BigInt(Date.parse('2026-11-27T14:30:00Z')) * 1000n;
 
