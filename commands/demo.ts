@@ -60,7 +60,6 @@ Examples:
         const setup = prepare(ctx, lib, flags);
         const pool = await ctx.openPool({ readOnly: false });
         const migrations = await new lib.MigrationRunner({ pool }).up();
-        if (migrations.error) throw migrations.error;
         ctx.info(
           `seeding ${DEMO_SEED.symbols} symbols, ${DEMO_SEED.days} days, ${DEMO_SEED.orders} orders into ${setup.database} ...`,
         );

@@ -29,7 +29,7 @@ export function makeInitCommand(scope: CliScope): Command {
         if (config.database_path !== ':memory:') folders.unshift(path.dirname(config.database_path));
         for (const folder of folders) fs.mkdirSync(folder, { recursive: true });
         const pool = await ctx.openPool({ readOnly: false });
-        const report = await new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) }).up();
+        const report = await new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) }).upReport();
         const applied = report.results.filter((result) => result.status === 'applied').length;
         const renderer = await ctx.renderer();
         await renderer.object({

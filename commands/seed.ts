@@ -66,7 +66,6 @@ Examples:
         const { migrations, result } = await ctx.trackJob('seed', async () => {
           const pool = await ctx.openPool({ readOnly: false });
           const migrations = await new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) }).up();
-          if (migrations.error) throw migrations.error;
           const progress = progressLine(ctx);
           try {
             return {

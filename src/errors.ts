@@ -1,3 +1,5 @@
+import type { MigrationReport } from './migrations/report.js';
+
 /**
  * The typed error hierarchy. Every error the library throws on purpose is a
  * {@link TradeDbError}: a stable string `code`, whether retrying may help, an
@@ -103,7 +105,10 @@ export class DiskFullError extends TradeDbError {
     super('DISK_FULL', message, options);
   }
 }
+/** A migration failed and was rolled back; `MigrationRunner.up()` attaches its run's report. */
 export class MigrationFailedError extends TradeDbError {
+  /** Set when thrown by `MigrationRunner.up()`/`down()`: what was applied, what failed, what did not run. */
+  declare readonly report?: MigrationReport;
   constructor(message: string, options?: ErrorOptions) {
     super('MIGRATION_FAILED', message, options);
   }

@@ -6,6 +6,12 @@
 // Configuration
 
 export {
+  type ConfigInput,
+  type DefineConfigOptions,
+  defineConfig,
+  defineLoadedConfig,
+} from './config/define.js';
+export {
   type ConfigOverride,
   configValue,
   type LoadConfigOptions,
@@ -32,6 +38,7 @@ export * from './errors.js';
 // The pool: connections, transactions, values
 
 export { classifyDuckDbError } from './pool/classify.js';
+export type { PoolWarning } from './pool/libuv-threads.js';
 export { Pool, type PoolOptions, type PoolStats, type TransactionOptions } from './pool/pool.js';
 export type { Sandbox } from './pool/sandbox.js';
 export type { Column, Params, ResultSet, Session, StatementOptions } from './pool/session.js';
@@ -224,6 +231,7 @@ export {
   type BackupListEntry,
   type BackupManifest,
   type BackupOptions,
+  type BackupProgress,
   type BackupResult,
   backup,
   type FileHandleLike,
@@ -231,6 +239,7 @@ export {
   listBackups,
   type ManifestFile,
   NODE_BACKUP_FS,
+  type OpenPoolBackupOptions,
   type PruneItem,
   type PruneOptions,
   type PruneResult,
@@ -242,6 +251,7 @@ export {
   type VerifyOptions,
   type VerifyResult,
   verifyBackup,
+  type WritesHeld,
 } from './backup/index.js';
 
 // Benchmarks

@@ -33,7 +33,7 @@ export function makeMigrateDownCommand(scope: CliScope): Command {
         const started = performance.now();
         const run = async () => {
           const runner = await openRunner(ctx, { write: true });
-          return runner.down({ to: options.to, steps, dryRun: options.dryRun });
+          return runner.downReport({ to: options.to, steps, dryRun: options.dryRun });
         };
         const report = options.dryRun ? await run() : await ctx.trackJob('migrate', run);
         await printReport(ctx, report, performance.now() - started);

@@ -22,7 +22,7 @@ export function makeMigrateUpCommand(scope: CliScope): Command {
         // Tracked from before the open: a locked database is a failed migrate too (a dry run is no job).
         const run = async () => {
           const runner = await openRunner(ctx, { write: !options.dryRun });
-          return runner.up({
+          return runner.upReport({
             to: options.to,
             dryRun: options.dryRun,
             allowOutOfOrder: options.allowOutOfOrder,

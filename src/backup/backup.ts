@@ -3,10 +3,11 @@ import { BACKUP_METHODS, type BackupMethod } from '../config/schema.js';
 import { IntegrityError, NotFoundError, UsageError } from '../errors.js';
 import { NOOP_OBSERVER, trackJob } from '../observability/observer.js';
 import { isInMemory } from '../pool/instance-cache.js';
+import { Pool } from '../pool/pool.js';
 import { TOOL_VERSION } from '../version.js';
 import { checkBackupFolder } from './check-folder.js';
-import { snapshotByExport } from './export-method.js';
-import { snapshotByCopy } from './file-method.js';
+import { exportOpenPool, snapshotByExport } from './export-method.js';
+import { copyOpenPool, snapshotByCopy, type WritesHeld } from './file-method.js';
 import {
   type BackupFs,
   errnoOf,
@@ -17,7 +18,7 @@ import {
   syncDir,
   writeFileDurably,
 } from './fs-port.js';
-import { type JobOptions, step, throwIfAborted } from './job.js';
+import { type BackupProgress, type JobOptions, step, throwIfAborted } from './job.js';
 import {
   type BackupManifest,
   MANIFEST_FILE,
@@ -42,6 +43,8 @@ export interface BackupOptions extends JobOptions {
   lockWaitMs?: number;
   /** The clock that names the backup (tests pin it to make two backups in one millisecond). */
   now?: () => Date;
+  /** Structured progress: checkpoint, the copy's bytes (or the export), the verification. */
+  onProgress?: (event: BackupProgress) => void;
 }
 
 export interface BackupResult {
@@ -63,7 +66,12 @@ export interface BackupResult {
   /** What `keep` pruned, when it was given. */
   prune: PruneResult | null;
   manifest: BackupManifest;
+  /** How long the pool's writes were held for the copy and how long they waited (export: none). */
+  writes: WritesHeld;
 }
+
+/** `backup(pool, ...)`: the config, observer and lock come from the open pool. */
+export type OpenPoolBackupOptions = Omit<BackupOptions, 'config' | 'lockWaitMs'>;
 
 /**
  * Makes a backup: a snapshot into a temporary folder (`.tmp-...`), fsynced,
@@ -71,15 +79,30 @@ export interface BackupResult {
  * `<dir>/<UTC time to the ms>-<method>`. A failure (a full disk, a kill)
  * leaves nothing that looks like a backup.
  *
+ * Given an open pool (a service's), it runs on that pool: the `file` method
+ * holds the pool's writes (they wait, untimed) while it checkpoints and
+ * copies, so the copy is consistent the first time whatever the write load;
+ * `result.writes` says how long they waited. Given a config, it opens a pool
+ * of its own, which needs the file free of other processes.
+ *
  * @example
- * const result = await backup({ config, method: 'file', keep: 7 });
- * logger.info(result.path, result.size_bytes);
+ * const result = await backup(pool, { method: 'file', keep: 7 });
+ * logger.info(result.path, result.size_bytes, result.writes.longest_wait_ms);
  */
-export function backup(options: BackupOptions): Promise<BackupResult> {
+export function backup(pool: Pool, options?: OpenPoolBackupOptions): Promise<BackupResult>;
+export function backup(options: BackupOptions): Promise<BackupResult>;
+export function backup(
+  poolOrOptions: Pool | BackupOptions,
+  openPoolOptions: OpenPoolBackupOptions = {},
+): Promise<BackupResult> {
+  const pool = poolOrOptions instanceof Pool ? poolOrOptions : undefined;
+  const options: BackupOptions = pool
+    ? { observer: pool.observer, ...openPoolOptions, config: pool.config }
+    : (poolOrOptions as BackupOptions);
   return trackJob(
     options.observer ?? NOOP_OBSERVER,
     'backup',
-    () => runBackup(options),
+    () => runBackup(options, pool),
     (result) => ({
       rows: result.rows,
       bytes: result.size_bytes,
@@ -87,7 +110,7 @@ export function backup(options: BackupOptions): Promise<BackupResult> {
   );
 }
 
-async function runBackup(options: BackupOptions): Promise<BackupResult> {
+async function runBackup(options: BackupOptions, pool: Pool | undefined): Promise<BackupResult> {
   const started = performance.now();
   const fs = options.fs ?? NODE_BACKUP_FS;
   const { config, signal } = options;
@@ -101,8 +124,13 @@ async function runBackup(options: BackupOptions): Promise<BackupResult> {
     throw new UsageError(`keep must be a whole number of at least 1, got ${options.keep}`);
   }
   if (isInMemory(config.database_path)) throw new UsageError('an in-memory database cannot be backed up');
+  if (pool?.readOnly && method === 'file') {
+    throw new UsageError('the file method checkpoints, which a read-only pool cannot', {
+      hint: "open the pool read-write, or use method 'export'",
+    });
+  }
   // A read-write open would create a missing database: an empty backup of nothing.
-  if (!(await exists(fs, config.database_path))) {
+  if (!pool && !(await exists(fs, config.database_path))) {
     throw new NotFoundError(`no database at ${config.database_path}`, {
       hint: 'check --database or database_path',
     });
@@ -121,10 +149,17 @@ async function runBackup(options: BackupOptions): Promise<BackupResult> {
   await io('creating', folder, () => fs.mkdir(folder));
   let name: string;
   let manifest: BackupManifest;
+  let writes: WritesHeld;
   try {
     const snapshotOptions = { ...options, fs, folder, lockWaitMs: options.lockWaitMs };
-    const snapshot =
-      method === 'file' ? await snapshotByCopy(snapshotOptions) : await snapshotByExport(snapshotOptions);
+    const snapshot = pool
+      ? method === 'file'
+        ? await copyOpenPool(pool, snapshotOptions)
+        : await exportOpenPool(pool, snapshotOptions)
+      : method === 'file'
+        ? await snapshotByCopy(snapshotOptions)
+        : await snapshotByExport(snapshotOptions);
+    writes = snapshot.writes;
     throwIfAborted(signal);
     manifest = {
       format: MANIFEST_FORMAT,
@@ -143,7 +178,9 @@ async function runBackup(options: BackupOptions): Promise<BackupResult> {
     await syncDir(fs, folder);
     await step(options.onStep, 'manifest-written');
     // The bytes were hashed as they were written; what is left to check is that the folder matches its manifest.
+    options.onProgress?.({ phase: 'verify', done: 0, total: 1 });
     await checkBackupFolder(fs, folder, 'quick', signal);
+    options.onProgress?.({ phase: 'verify', done: 1, total: 1 });
     await step(options.onStep, 'verified');
     throwIfAborted(signal);
     name = await renameUnique(fs, folder, root, createdAt, method);
@@ -173,6 +210,7 @@ async function runBackup(options: BackupOptions): Promise<BackupResult> {
     cleaned,
     prune,
     manifest,
+    writes,
   };
 }
 

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Pool } from '../pool/pool.js';
+import { cancellableOn } from '../util/cancel.js';
 import { quoteLiteral, readDatabaseFacts } from './database-facts.js';
-import type { Snapshot } from './file-method.js';
+import type { Snapshot, SnapshotOptions } from './file-method.js';
 import { type BackupFs, listFilesRecursive, syncDir, syncFile } from './fs-port.js';
 import { hashFile } from './hashing-copy.js';
-import { type JobOptions, jobConfig, step, throwIfAborted } from './job.js';
+import { BACKUP_CANCELLED, jobConfig, step, throwIfAborted } from './job.js';
 import { EXPORT_DIR, type ManifestFile } from './manifest.js';
 import { readStorageNumber } from './storage-version.js';
 
@@ -13,34 +14,47 @@ import { readStorageNumber } from './storage-version.js';
  * open, so it runs beside other readers and restores on other DuckDB
  * versions. Counts and export share one transaction: one snapshot.
  */
-export async function snapshotByExport(
-  options: JobOptions & { fs: BackupFs; folder: string; lockWaitMs?: number | undefined },
-): Promise<Snapshot> {
-  const { fs, folder, signal } = options;
-  const dataDir = path.join(folder, EXPORT_DIR);
+export async function snapshotByExport(options: SnapshotOptions): Promise<Snapshot> {
   const pool = await Pool.open({
     config: jobConfig(options.config),
     readOnly: true,
     lockWaitMs: options.lockWaitMs,
     observer: options.observer,
-    signal,
+    signal: options.signal,
   });
-  let facts: Snapshot['facts'];
-  let source: string;
   try {
     await step(options.onStep, 'locked');
-    source = pool.file;
-    facts = await pool.withReader((session) =>
-      // One transaction: the row counts in the manifest are those of the exported snapshot.
-      session.transaction(async () => {
-        const read = await readDatabaseFacts(session);
-        await session.run(`EXPORT DATABASE ${quoteLiteral(dataDir)} (FORMAT parquet, COMPRESSION zstd)`);
-        return read;
-      }),
-    );
+    return await exportOpenPool(pool, options);
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The `export` method on a pool that is already open: a reader's snapshot
+ * transaction, so the pool's writes go on meanwhile.
+ */
+export async function exportOpenPool(pool: Pool, options: SnapshotOptions): Promise<Snapshot> {
+  const { fs, folder, signal } = options;
+  const dataDir = path.join(folder, EXPORT_DIR);
+  const source = pool.file;
+  const facts = await pool.withReader((session) =>
+    // One transaction: the row counts in the manifest are those of the exported snapshot.
+    cancellableOn(session, signal, BACKUP_CANCELLED, () =>
+      session.transaction(async () => {
+        options.onProgress?.({ phase: 'export', done: 0, total: 1 });
+        const read = await readDatabaseFacts(session);
+        // A large export runs for longer than a statement may; the signal stops it instead.
+        await session.run(
+          `EXPORT DATABASE ${quoteLiteral(dataDir)} (FORMAT parquet, COMPRESSION zstd)`,
+          undefined,
+          { timeoutMs: 0 },
+        );
+        return read;
+      }),
+    ),
+  );
+  options.onProgress?.({ phase: 'export', done: 1, total: 1 });
   await step(options.onStep, 'exported');
   // DuckDB wrote these files; reading each once for its sha256 is the only pass over them.
   const files: ManifestFile[] = [];
@@ -54,6 +68,7 @@ export async function snapshotByExport(
     facts,
     files,
     storage_version_number: (await readStorageNumber(fs, source).catch(() => undefined)) ?? null,
+    writes: { held_ms: 0, writers_waited: 0, longest_wait_ms: 0 },
   };
 }
 

@@ -24,6 +24,8 @@ export async function copyWithHash(
   from: string,
   to: string,
   signal?: AbortSignal,
+  /** Called with the bytes written so far, after each chunk. */
+  onBytes?: (written: number) => void,
 ): Promise<HashedFile> {
   const source = await io('opening', from, () => fs.open(from, 'r'));
   try {
@@ -31,6 +33,7 @@ export async function copyWithHash(
     try {
       const result = await pump(source, from, signal, async (chunk, position) => {
         await io('writing', to, () => writeAll(target, chunk, position));
+        onBytes?.(position + chunk.length);
       });
       await io('syncing', to, () => target.sync());
       return result;

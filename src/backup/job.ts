@@ -10,6 +10,17 @@ import type { BackupFs } from './fs-port.js';
  */
 export type StepHook = (step: string) => void | Promise<void>;
 
+/**
+ * Where a backup is, as a structured event: `done` of `total` bytes while
+ * the database file is copied (`copy`), else 0 of 1 when a phase starts and
+ * 1 of 1 when it ends.
+ */
+export interface BackupProgress {
+  phase: 'checkpoint' | 'copy' | 'export' | 'verify';
+  done: number;
+  total: number;
+}
+
 /** What every backup job takes besides its own options. */
 export interface JobOptions {
   config: TradeDbConfig;
@@ -38,8 +49,11 @@ export function jobConfig(config: TradeDbConfig, databasePath = config.database_
   };
 }
 
+/** What a cancelled backup job says: its temporary folder is removed, nothing that looks like a backup stays. */
+export const BACKUP_CANCELLED = 'interrupted; nothing was left half-done';
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError('interrupted; nothing was left half-done');
+  if (signal?.aborted) throw new InterruptedError(BACKUP_CANCELLED);
 }
 
 export async function step(hook: StepHook | undefined, name: string): Promise<void> {

@@ -76,10 +76,11 @@ export class BenchWorkspace {
     const pool = await Pool.open({ config, observer: this.options.observer, signal: this.options.signal });
     this.pools.add(pool);
     if (this.isUserDatabase(config)) this.touchedDatabase = true;
-    const report = await new MigrationRunner({ pool }).up();
-    if (report.error) {
+    try {
+      await new MigrationRunner({ pool }).up();
+    } catch (error) {
       await this.closePool(pool);
-      throw report.error;
+      throw error;
     }
     return pool;
   }

@@ -2,11 +2,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { findConfigFile } from './file.js';
+import { defaultLayers, finishConfig } from './finish.js';
 import { ENV_ALIASES, envVarFor, KEY_SPEC_BY_KEY, KEY_SPECS, type TradeDbConfig } from './schema.js';
 import {
   type ConfigSource,
   type ConfigValue,
-  checkCrossFieldRules,
   checkFileValue,
   flattenFileConfig,
   parseTextValue,
@@ -55,15 +55,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const homeDir = options.homeDir ?? os.homedir();
-  const values = new Map<string, ConfigValue>();
-  const sources = new Map<string, ConfigSource>();
-  const baseDirs = new Map<string, string>();
-
-  for (const spec of KEY_SPECS) {
-    values.set(spec.key, spec.default);
-    sources.set(spec.key, 'default');
-    baseDirs.set(spec.key, cwd);
-  }
+  const layers = defaultLayers(cwd, homeDir);
+  const { values, sources, baseDirs } = layers;
 
   const envConfig = nonEmpty(env['TRADEDB_CONFIG']);
   const explicitPath = options.configPath ?? envConfig;
@@ -100,17 +93,9 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     baseDirs.set(spec.key, cwd);
   }
 
-  checkCrossFieldRules(values, sources);
-  for (const spec of KEY_SPECS) {
-    if (spec.type.kind !== 'path') continue;
-    const value = values.get(spec.key) as string;
-    // Only the database may be ":memory:"; for any other path it is an ordinary (odd) file name.
-    if (spec.key === 'database_path' && value === ':memory:') continue;
-    values.set(spec.key, resolvePath(value, baseDirs.get(spec.key)!, homeDir));
-  }
-
+  const config = finishConfig(layers);
   return Object.freeze({
-    config: buildConfig(values),
+    config,
     sources: Object.freeze(Object.fromEntries(sources)),
     file: found?.file,
   });
@@ -128,29 +113,6 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
 /** An empty environment variable counts as unset. */
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
-}
-
-function resolvePath(value: string, baseDir: string, homeDir: string): string {
-  if (value === '') return value;
-  if (value === '~') return homeDir;
-  if (value.startsWith('~/')) return path.join(homeDir, value.slice(2));
-  return path.resolve(baseDir, value);
-}
-
-/** Turns dotted keys into the nested, deeply frozen config object. */
-function buildConfig(values: Map<string, ConfigValue>): TradeDbConfig {
-  const root: Record<string, unknown> = {};
-  for (const [key, value] of values) {
-    const [first, second] = key.split('.') as [string, string | undefined];
-    if (second === undefined) {
-      root[first] = value;
-    } else {
-      root[first] ??= {};
-      (root[first] as Record<string, unknown>)[second] = value;
-    }
-  }
-  for (const section of Object.values(root)) if (typeof section === 'object') Object.freeze(section);
-  return Object.freeze(root) as unknown as TradeDbConfig;
 }
 
 /** The value of a dotted key in a config object. */

@@ -5,13 +5,14 @@ import { describeType, KEY_SPEC_BY_KEY, KEY_SPECS, type KeySpec } from './schema
 export type ConfigValue = string | number | boolean;
 
 /** Where a value came from, as `tradedb config` shows it. */
-export type ConfigSource = 'default' | `file:${string}` | `env:${string}` | `flag:--${string}`;
+export type ConfigSource = 'default' | 'code' | `file:${string}` | `env:${string}` | `flag:--${string}`;
 
 /** Describes the origin of a value inside an error message. */
 function origin(source: ConfigSource): string {
   if (source.startsWith('file:')) return `in ${source.slice(5)}`;
   if (source.startsWith('env:')) return `in environment variable ${source.slice(4)}`;
   if (source.startsWith('flag:')) return `in ${source.slice(5)}`;
+  if (source === 'code') return 'given in code';
   return 'as default';
 }
 
@@ -101,11 +102,16 @@ function requireKnown(key: string, file: string): string {
 }
 
 function unknownKey(key: string, file: string, why = 'is not a tradedb setting'): ConfigError {
+  return unknownKeyError(key, `in ${file}`, why);
+}
+
+/** An unknown key, with the closest known one as a hint. `where` says where it was given. */
+export function unknownKeyError(key: string, where: string, why = 'is not a tradedb setting'): ConfigError {
   const suggestion = closest(
     key,
     KEY_SPECS.map((spec) => spec.key),
   );
-  return new ConfigError(`unknown key ${key} in ${file}: ${why}`, {
+  return new ConfigError(`unknown key ${key} ${where}: ${why}`, {
     hint: suggestion ? `did you mean ${suggestion}?` : 'see config.example.toml for every key',
   });
 }

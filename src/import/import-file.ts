@@ -4,6 +4,7 @@ import { trackJob } from '../observability/observer.js';
 import type { Pool } from '../pool/pool.js';
 import type { Session } from '../pool/session.js';
 import { TradeRepository } from '../repositories/trade-repository.js';
+import { cancellableOn, throwIfCancelled } from '../util/cancel.js';
 import { loadInOneStatement } from './fast-load.js';
 import { writeCsvFile } from './rejects-file.js';
 import { reportRejects } from './rejects-report.js';
@@ -11,7 +12,7 @@ import { type ImportSource, openSource } from './source.js';
 import { stageAndCheck } from './staging.js';
 import { type ImportTarget, importTarget } from './targets.js';
 import { type PlannedFill, planTradeFills } from './trade-fills.js';
-import type { ImportOptions, ImportResult } from './types.js';
+import type { ImportOptions, ImportProgress, ImportResult } from './types.js';
 
 const DEFAULT_REPORT_LIMIT = 10;
 
@@ -35,27 +36,36 @@ export async function importFile(pool: Pool, options: ImportOptions): Promise<Im
   const target = importTarget(options.kind);
   const file = path.resolve(options.file);
   const dryRun = options.dryRun ?? false;
-  const work = async (session: Session) => {
-    await assertTableExists(session, target.table);
-    const source = await openSource(session, target, file);
-    const outcome = await importSource(pool, session, target, source, { ...options, dryRun });
-    return {
-      kind: options.kind,
-      table: target.table,
-      file,
-      format: source.format,
-      dry_run: dryRun,
-      ...outcome,
-      rejects_file: options.rejectsFile ? path.resolve(options.rejectsFile) : null,
-      duration_ms: Math.round(performance.now() - started),
-    };
-  };
+  const work = (session: Session) =>
+    cancellableOn(session, options.signal, IMPORT_CANCELLED, async () => {
+      await assertTableExists(session, target.table);
+      const source = await openSource(session, target, file);
+      // Each progress event is also a point where a cancel is noticed.
+      const onProgress = (event: ImportProgress) => {
+        options.onProgress?.(event);
+        throwIfCancelled(options.signal, IMPORT_CANCELLED);
+      };
+      const outcome = await importSource(pool, session, target, source, { ...options, dryRun, onProgress });
+      return {
+        kind: options.kind,
+        table: target.table,
+        file,
+        format: source.format,
+        dry_run: dryRun,
+        ...outcome,
+        rejects_file: options.rejectsFile ? path.resolve(options.rejectsFile) : null,
+        duration_ms: Math.round(performance.now() - started),
+      };
+    });
   const run = () => (dryRun || pool.readOnly ? pool.withReader(work) : pool.withWriter(work));
   if (dryRun) return run();
   return trackJob(pool.observer, 'import', run, (result) => ({
     rows: Object.values(result.loaded).reduce((sum, rows) => sum + rows, 0),
   }));
 }
+
+/** Every load is one transaction, so a cancelled import leaves the tables as they were. */
+const IMPORT_CANCELLED = 'import cancelled; no row was loaded';
 
 type Outcome = Pick<ImportResult, 'rows_read' | 'rows_rejected' | 'rejects' | 'loaded'>;
 
@@ -118,6 +128,7 @@ async function recordFills(
   const positions = new Set<string>();
   await pool.transaction(async () => {
     for (const [index, planned] of fills.entries()) {
+      throwIfCancelled(options.signal, IMPORT_CANCELLED);
       await trades.recordFill(planned.fill);
       orders.add(planned.fill.order_id);
       positions.add(`${planned.exchange}\u0000${planned.symbol}`);

@@ -23,6 +23,12 @@ export interface ImportOptions {
   /** How many rejects `ImportResult.rejects` carries (default 10); the count and the rejects file have all. */
   reportLimit?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Aborting it cancels the import: the statement running on its session is
+   * interrupted (not the pool's others), the load rolls back, staging tables
+   * are dropped, and it rejects with InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 /**

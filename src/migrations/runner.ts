@@ -24,8 +24,11 @@ import {
 import { ensureLedger, type LedgerRow, readLedger, recordApplied, recordReverted } from './ledger.js';
 import type { MigrationStatus } from './plan.js';
 import { compareWithLedger } from './plan.js';
+import type { MigrationReport, MigrationResult, MigrationResultStatus } from './report.js';
 import { runMigrationScript } from './script.js';
 import { nextVersion, readAllMigrations } from './sources.js';
+
+export type { MigrationReport, MigrationResult, MigrationResultStatus } from './report.js';
 
 export interface MigrationRunnerOptions {
   /** The database; undefined when its file does not exist yet (status and validate still work). */
@@ -39,27 +42,6 @@ export interface MigrationRunnerOptions {
    */
   projectDirectory?: string;
   observer?: Observer;
-}
-
-export type MigrationResultStatus = 'applied' | 'reverted' | 'skipped' | 'failed' | 'not_run' | 'planned';
-
-/** What happened to one migration in an `up` or `down` run. */
-export interface MigrationResult {
-  version: string;
-  name: string;
-  status: MigrationResultStatus;
-  duration_ms: number | null;
-  /** The SQL that ran or would run (dry run). */
-  sql?: string;
-  error?: TradeDbError;
-}
-
-export interface MigrationReport {
-  direction: 'up' | 'down';
-  dry_run: boolean;
-  results: MigrationResult[];
-  /** Set when a migration failed; the results say which and what did not run. */
-  error?: TradeDbError;
 }
 
 export interface UpOptions {
@@ -83,11 +65,12 @@ export interface DownOptions {
  * ledger. Each migration and its ledger row commit in one transaction,
  * followed by a CHECKPOINT. A run holds the pool's writer throughout, and the
  * process holds DuckDB's file lock, so two runners never both apply.
- * Migration failures are reported in the returned results, not thrown.
+ * `up()` and `down()` reject with MigrationFailedError when a migration
+ * fails (its `report` says which ran, failed and did not run);
+ * `upReport()` and `downReport()` return that report instead of rejecting.
  *
  * @example
- * const report = await new MigrationRunner({ pool }).up();
- * if (report.error) throw report.error;
+ * await new MigrationRunner({ pool }).up();
  */
 export class MigrationRunner {
   readonly directory: string;
@@ -114,7 +97,22 @@ export class MigrationRunner {
     return (await this.status()).filter((status) => status.state !== 'applied' && status.state !== 'pending');
   }
 
+  /**
+   * Applies the pending migrations. Rejects with MigrationFailedError (the
+   * report attached as `.report`) when one fails: it was rolled back, the
+   * ones before it stay applied, the ones after it did not run.
+   */
   async up(options: UpOptions = {}): Promise<MigrationReport> {
+    return throwOnFailure(await this.upReport(options));
+  }
+
+  /** Reverts migrations; rejects as `up()` does when one fails. */
+  async down(options: DownOptions = {}): Promise<MigrationReport> {
+    return throwOnFailure(await this.downReport(options));
+  }
+
+  /** `up()`, returning a failed migration in the report's `error` instead of rejecting. */
+  async upReport(options: UpOptions = {}): Promise<MigrationReport> {
     const files = this.files();
     const target =
       options.to === undefined ? Number.POSITIVE_INFINITY : knownVersion(options.to, files, '--to');
@@ -145,7 +143,8 @@ export class MigrationRunner {
     );
   }
 
-  async down(options: DownOptions = {}): Promise<MigrationReport> {
+  /** `down()`, returning a failed migration in the report's `error` instead of rejecting. */
+  async downReport(options: DownOptions = {}): Promise<MigrationReport> {
     if (options.to !== undefined && options.steps !== undefined) {
       throw new UsageError('--to and --steps cannot be used together; give one of them');
     }
@@ -293,6 +292,20 @@ function refuseEmpty(todo: readonly MigrationFile[]): void {
       hint: 'write its SQL under "-- migrate:up" (and the undo under "-- migrate:down"), or delete the file',
     });
   }
+}
+
+/**
+ * Rejects with the report's failure, the report attached to it. Not
+ * enumerable: the report holds the error, and a JSON dump of the error must
+ * not loop.
+ */
+function throwOnFailure(report: MigrationReport): MigrationReport {
+  const failure = report.error;
+  if (!failure) return report;
+  if (failure instanceof MigrationFailedError) {
+    Object.defineProperty(failure, 'report', { value: report, enumerable: false, configurable: true });
+  }
+  throw failure;
 }
 
 function resultOf(file: MigrationFile, status: MigrationResultStatus): MigrationResult {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TradeDbError } from '../errors.js';
+import type { PoolWarning } from '../pool/libuv-threads.js';
 
 export type Role = 'reader' | 'writer';
 
@@ -56,6 +57,8 @@ export interface Observer {
    * gauges) until the returned function is called, when the pool closes.
    */
   poolOpened?(pool: PoolGaugeSource): () => void;
+  /** A problem a pool found when it opened (e.g. fewer libuv threads than readers). */
+  warning?(warning: PoolWarning): void;
 }
 
 const noop = (): void => {};

@@ -1,6 +1,7 @@
 import type { Span } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { TradeDbConfig } from '../config/schema.js';
+import type { PoolWarning } from '../pool/libuv-threads.js';
 import type { TradeDbMetrics } from './metrics.js';
 import type { JobEnd, Observer, PoolGaugeSource, StatementInfo, StatementOutcome } from './observer.js';
 import { SlowLog, type TextSink } from './slow-log.js';
@@ -10,7 +11,7 @@ import type { Tracing } from './tracing.js';
 export interface TelemetryOptions {
   /**
    * Where slow statements go when `observability.slow_query_log` is "" (the
-   * CLI passes process.stderr). Without it they are not written anywhere:
+   * CLI passes process.stderr), and pool warnings (see `Observer.warning`). Without it they are not written anywhere:
    * the library never prints on its own.
    */
   stderr?: TextSink;
@@ -62,7 +63,7 @@ export async function createTelemetry(
   const metrics = settings.enable_metrics && options.metrics !== false ? await loadMetrics() : undefined;
   const tracing = settings.enable_tracing && options.tracing !== false ? await loadTracing() : undefined;
   const slowLog = SlowLog.open(settings.slow_query_log || undefined, options.stderr);
-  return new TelemetryObserver(metrics, tracing, slowLog, settings.slow_query_threshold_ms);
+  return new TelemetryObserver(metrics, tracing, slowLog, settings.slow_query_threshold_ms, options.stderr);
 }
 
 // Loaded on demand: prom-client and @opentelemetry/api each cost tens of milliseconds to import.
@@ -84,7 +85,13 @@ class TelemetryObserver implements Telemetry {
     private readonly tracing: Tracing | undefined,
     private readonly slowLog: SlowLog,
     private readonly slowThresholdMs: number,
+    private readonly stderr: TextSink | undefined,
   ) {}
+
+  /** Pool warnings go where slow statements would go by default; without a sink, nowhere. */
+  warning(warning: PoolWarning): void {
+    this.stderr?.write(`tradedb warning: ${warning.message}\n`);
+  }
 
   get registry(): Registry | undefined {
     return this.metrics?.registry;

@@ -34,6 +34,12 @@ export interface ExportPartitionsOptions {
   fs?: PartitionFs;
   /** Progress, one event per phase and per partition. */
   onEvent?: (event: ExportEvent) => void;
+  /**
+   * Aborting it cancels the run before the next partition: those finished
+   * stay exported (and recorded), the rest are not started, and the run
+   * rejects with InterruptedError. The next run carries on from there.
+   */
+  signal?: AbortSignal;
   /** Called at each step of each partition's export (see ExportStep); awaited. */
   afterStep?: AfterStep;
 }

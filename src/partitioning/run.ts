@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Pool } from '../pool/pool.js';
+import { throwIfCancelled } from '../util/cancel.js';
 import { ageInDays, utcDay } from './days.js';
 import { type DiscoveredTable, discover } from './discover.js';
 import { type BatchOutcome, batchesOf, exportBatch } from './export-batch.js';
@@ -32,6 +33,9 @@ import { expirePartition } from './retention.js';
 import { retireBatch } from './retire-batch.js';
 import type { PartitionedTableSpec } from './tables.js';
 import { tierOf } from './tiers.js';
+
+/** Cancelled between partitions: every partition is either done or not started. */
+const RUN_CANCELLED = 'cancelled; partitions finished before stay exported, the others were not started';
 
 /** Which phases a run has, and the job name it reports to the observer. */
 export interface JobKind {
@@ -80,6 +84,7 @@ export class Run {
   }
 
   async execute(): Promise<ExportReport> {
+    throwIfCancelled(this.options.signal, RUN_CANCELLED);
     const tables = await this.discover();
     const byName = new Map(tables.map((table) => [table.spec.table as string, table]));
     for (const spec of this.specs)
@@ -185,6 +190,7 @@ export class Run {
     for (const group of groupsOf(items, batched)) {
       if (group[0]!.action !== batched) {
         for (const item of group) {
+          throwIfCancelled(this.options.signal, RUN_CANCELLED);
           start(item);
           const result =
             item.action === 'skip' || !single ? resultOf(item, 'skipped') : await runStep(item, single);
@@ -193,6 +199,7 @@ export class Run {
         continue;
       }
       for (const batch of batchesOf(group)) {
+        throwIfCancelled(this.options.signal, RUN_CANCELLED);
         const started = performance.now();
         for (const item of batch) start(item);
         let done: Map<string, BatchOutcome>;

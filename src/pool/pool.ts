@@ -10,6 +10,7 @@ import {
 } from '../errors.js';
 import { NOOP_OBSERVER, type Observer, type Role } from '../observability/observer.js';
 import { type InstanceLease, isInMemory, openInstance } from './instance-cache.js';
+import { LIBUV_THREADS, libuvThreadsWarning } from './libuv-threads.js';
 import type { Sandbox } from './sandbox.js';
 import { Semaphore } from './semaphore.js';
 import { Session } from './session.js';
@@ -48,6 +49,21 @@ export interface PoolStats {
   writer_busy: boolean;
   queries: number;
   read_only: boolean;
+  /** libuv's thread pool size: statements that can run at once in this process. */
+  libuv_threads: number;
+  /** True when `readers_max` exceeds `libuv_threads` (Pool.open warned about it). */
+  libuv_threads_low: boolean;
+}
+
+/** What `holdWrites` returns: `fn`'s value and what holding the writes cost the pool's other writers. */
+export interface HeldWrites<T> {
+  value: T;
+  /** How long the writer was held. */
+  held_ms: number;
+  /** Writer calls of this pool that had to wait for the hold to end. */
+  writers_waited: number;
+  /** The longest of their waits (0 when none waited). */
+  longest_wait_ms: number;
 }
 
 export interface TransactionOptions {
@@ -85,6 +101,7 @@ export class Pool {
   private closed = false;
   private abortReason: string | undefined;
   private readonly writerScope = new AsyncLocalStorage<{ session: Session; inTransaction: boolean }>();
+  private writeHold: { released: Promise<void>; waited: number; firstWaitAt: number | undefined } | undefined;
   private readonly detachSignal: () => void;
   private readonly releaseGauges: () => void;
 
@@ -103,6 +120,8 @@ export class Pool {
     signal?.addEventListener('abort', onAbort, { once: true });
     this.detachSignal = () => signal?.removeEventListener('abort', onAbort);
     this.releaseGauges = this.observer.poolOpened?.(this) ?? (() => {});
+    const threads = libuvThreadsWarning(options.config.pool.max_readers);
+    if (threads) this.observer.warning?.(threads);
   }
 
   /**
@@ -130,8 +149,14 @@ export class Pool {
     return isInMemory(this.databasePath) ? ':memory:' : this.lease.key;
   }
 
-  /** Runs `fn` on a reader connection; concurrent calls get different connections. */
+  /**
+   * Runs `fn` on a reader connection; concurrent calls get different connections.
+   * Inside `transaction()` it runs on the transaction's own session instead,
+   * so reads see the transaction's uncommitted writes (read-your-writes).
+   */
   async withReader<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    const current = this.writerScope.getStore();
+    if (current?.inTransaction) return fn(current.session);
     this.assertUsable();
     await this.readerPermits.acquire(
       this.config.pool.connection_timeout_ms,
@@ -163,6 +188,12 @@ export class Pool {
   async withWriter<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const current = this.writerScope.getStore();
     if (current) return fn(current.session);
+    await this.waitForWriteHold();
+    return this.onWriter(fn);
+  }
+
+  /** Takes the writer in FIFO order (within the connection timeout) and runs `fn` on it. */
+  private async onWriter<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     this.assertUsable();
     if (this.readOnly) {
       throw new ValidationError(`database ${this.databasePath} is open read-only; this operation writes`);
@@ -190,9 +221,63 @@ export class Pool {
   }
 
   /**
+   * Runs `fn` on the writer while every other write of this pool waits for
+   * it, with no connection timeout: a backup's copy may take longer than
+   * `pool.connection_timeout_ms`, and the writes should wait, not fail.
+   * Reports how long the writes were held and how long they waited.
+   */
+  async holdWrites<T>(fn: (session: Session) => Promise<T>): Promise<HeldWrites<T>> {
+    if (this.writerScope.getStore()) {
+      throw new ValidationError('holdWrites cannot run inside a writer call or transaction of the same pool');
+    }
+    // Not waitForWriteHold: a hold is no write to count, and the check and the claim must be one step.
+    while (this.writeHold) await this.writeHold.released;
+    let release: () => void = () => {};
+    const hold = {
+      released: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+      waited: 0,
+      firstWaitAt: undefined as number | undefined,
+    };
+    // Held from now: writes already queued for the writer still go first; later ones wait for `fn`.
+    this.writeHold = hold;
+    const started = performance.now();
+    try {
+      const value = await this.onWriter(fn);
+      const ended = performance.now();
+      return {
+        value,
+        held_ms: Math.round(ended - started),
+        writers_waited: hold.waited,
+        longest_wait_ms: hold.firstWaitAt === undefined ? 0 : Math.round(ended - hold.firstWaitAt),
+      };
+    } finally {
+      this.writeHold = undefined;
+      release();
+    }
+  }
+
+  /** Writer calls made during `holdWrites` wait here, untimed, until it ends. */
+  private async waitForWriteHold(): Promise<void> {
+    let counted = false;
+    for (let hold = this.writeHold; hold; hold = this.writeHold) {
+      if (!counted) {
+        hold.waited += 1;
+        hold.firstWaitAt ??= performance.now();
+        counted = true;
+      }
+      await hold.released;
+    }
+  }
+
+  /**
    * BEGIN; `fn`; COMMIT on the writer. Any error rolls back (DuckDB may
    * otherwise turn a later COMMIT into a silent rollback) and is rethrown;
-   * write conflicts are retried. Nested calls join the outer transaction.
+   * write conflicts are retried, so `fn` may run more than once. Nested
+   * calls join the outer transaction. Everything `fn` awaits, repository
+   * reads included, runs on the transaction's session and sees its writes;
+   * its statements run one after another on that one connection.
    */
   async transaction<T>(fn: (session: Session) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const current = this.writerScope.getStore();
@@ -226,6 +311,8 @@ export class Pool {
       writer_busy: this.writer !== undefined && this.busySessions.has(this.writer),
       queries: this.queriesRun,
       read_only: this.readOnly,
+      libuv_threads: LIBUV_THREADS,
+      libuv_threads_low: this.config.pool.max_readers > LIBUV_THREADS,
     };
   }
 
@@ -310,6 +397,7 @@ export class Pool {
     },
     startJob: (job) => this.observer.startJob(job),
     rowsWritten: (table, rows) => this.observer.rowsWritten(table, rows),
+    warning: (warning) => this.observer.warning?.(warning),
   };
 }
 

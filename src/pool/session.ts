@@ -51,6 +51,7 @@ export class Session {
   private timedOut = false;
   private running = 0;
   private committing = false;
+  private inTransaction = false;
 
   constructor(
     /** The raw connection, for what the wrapper does not cover (appenders with data chunks). */
@@ -139,7 +140,11 @@ export class Session {
    * and is rethrown. `readOnly` gives one consistent snapshot for reads.
    */
   async transaction<T>(fn: () => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+    // A read job called inside the pool's transaction gets this session (read-your-writes): its
+    // snapshot transaction joins the open one, which is already one consistent view.
+    if (this.inTransaction) return fn();
     await this.run(options.readOnly ? 'BEGIN TRANSACTION READ ONLY' : 'BEGIN TRANSACTION');
+    this.inTransaction = true;
     try {
       const result = await fn();
       await this.run('COMMIT');
@@ -151,6 +156,8 @@ export class Session {
         // The transaction may already be gone (a failed COMMIT or an interrupt ends it); the original error matters.
       }
       throw error;
+    } finally {
+      this.inTransaction = false;
     }
   }
 

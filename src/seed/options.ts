@@ -24,6 +24,12 @@ export interface SeedOptions {
   now?: () => Date;
   /** Called as the phases progress. */
   onProgress?: (progress: SeedProgress) => void;
+  /**
+   * Aborting it cancels the seed: the running statement of its session is
+   * interrupted (not the pool's others) and its one transaction rolls back,
+   * so nothing is written. It then rejects with InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 export type SeedPhase = 'ticks' | 'bars' | 'orders' | 'lifecycle' | 'snapshots';

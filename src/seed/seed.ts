@@ -7,6 +7,7 @@ import { MarketDataRepository } from '../repositories/market-data-repository.js'
 import { MetricsRepository } from '../repositories/metrics-repository.js';
 import { OrderRepository } from '../repositories/order-repository.js';
 import { TradeRepository } from '../repositories/trade-repository.js';
+import { cancellableOn, checkedEvery, throwIfCancelled } from '../util/cancel.js';
 import { readBatchSizes } from './batch-sizes.js';
 import { planSeed, type SeedOptions, type SeedPhase } from './options.js';
 import { planOrders } from './orders.js';
@@ -40,6 +41,8 @@ export interface SeedResult {
 }
 
 const LIFECYCLE_PROGRESS_EVERY = 500;
+/** The whole seed is one transaction: a cancelled one leaves the database as it was. */
+const CANCELLED = 'seed cancelled; nothing was written';
 
 /**
  * Writes a deterministic synthetic data set covering `days` whole UTC days
@@ -78,81 +81,91 @@ async function seedNow(pool: Pool, options: SeedOptions): Promise<SeedResult> {
       phases[phase] = Math.round(performance.now() - begun);
     }
   };
-  const progress = options.onProgress ?? (() => {});
+  const { signal } = options;
+  // Each event is also a point where a cancel is noticed.
+  const progress = (event: Parameters<NonNullable<SeedOptions['onProgress']>>[0]) => {
+    options.onProgress?.(event);
+    throwIfCancelled(signal, CANCELLED);
+  };
   const market = new MarketDataRepository(pool);
   const orders = new OrderRepository(pool);
   const trades = new TradeRepository(pool);
   const metrics = new MetricsRepository(pool);
 
-  const outcome = await pool.transaction(async (session) => {
-    const batch = await nextBatch(session, options.append ?? false);
-    // An appended batch repeats the sizes of the one before it, unless told otherwise.
-    if (batch > 1) plan = planSeed({ ...(await readBatchSizes(session, batch - 1)), ...given(options) });
-    const stream = (name: string) => new Prng(`${plan.seed}|${batch}|${name}`);
-    const symbols = seedSymbols(plan.symbols, stream('symbols'));
-    const marks = emptyMarks(plan.symbols, plan.days);
+  const outcome = await pool.transaction((session) =>
+    cancellableOn(session, signal, CANCELLED, async () => {
+      const batch = await nextBatch(session, options.append ?? false);
+      // An appended batch repeats the sizes of the one before it, unless told otherwise.
+      if (batch > 1) plan = planSeed({ ...(await readBatchSizes(session, batch - 1)), ...given(options) });
+      const stream = (name: string) => new Prng(`${plan.seed}|${batch}|${name}`);
+      const symbols = seedSymbols(plan.symbols, stream('symbols'));
+      const marks = emptyMarks(plan.symbols, plan.days);
 
-    const tickTotal = plan.symbols * plan.days * plan.ticksPerDay;
-    progress({ phase: 'ticks', done: 0, total: tickTotal });
-    const ticks = await timed('ticks', () =>
-      market.appendScaledTicks(generateTicks(plan, symbols, stream('ticks'), batch, marks)),
-    );
-    progress({ phase: 'ticks', done: ticks, total: tickTotal });
+      const tickTotal = plan.symbols * plan.days * plan.ticksPerDay;
+      progress({ phase: 'ticks', done: 0, total: tickTotal });
+      const ticks = await timed('ticks', () =>
+        market.appendScaledTicks(
+          checkedEvery(generateTicks(plan, symbols, stream('ticks'), batch, marks), signal, CANCELLED),
+        ),
+      );
+      progress({ phase: 'ticks', done: ticks, total: tickTotal });
 
-    progress({ phase: 'bars', done: 0, total: 5 });
-    const bars = await timed('bars', () =>
-      market.materializeBars({
-        since: isoFromMicros(plan.startMicros),
-        until: isoFromMicros(plan.endMicros),
-      }),
-    );
-    progress({ phase: 'bars', done: 5, total: 5 });
+      progress({ phase: 'bars', done: 0, total: 5 });
+      const bars = await timed('bars', () =>
+        market.materializeBars({
+          since: isoFromMicros(plan.startMicros),
+          until: isoFromMicros(plan.endMicros),
+        }),
+      );
+      progress({ phase: 'bars', done: 5, total: 5 });
 
-    const planned = planOrders(plan, symbols, stream('orders'), batch, plan.seed, marks);
-    progress({ phase: 'orders', done: 0, total: planned.orders.length });
-    await timed('orders', () => orders.createMany(planned.orders));
-    progress({ phase: 'orders', done: planned.orders.length, total: planned.orders.length });
+      const planned = planOrders(plan, symbols, stream('orders'), batch, plan.seed, marks);
+      progress({ phase: 'orders', done: 0, total: planned.orders.length });
+      await timed('orders', () => orders.createMany(planned.orders));
+      progress({ phase: 'orders', done: planned.orders.length, total: planned.orders.length });
 
-    const touched = new Set<string>();
-    let fills = 0;
-    await timed('lifecycle', async () => {
-      for (const [index, event] of planned.events.entries()) {
-        if (event.kind === 'fill') {
-          const { trade } = await trades.recordFill(event.fill);
-          touched.add(`${trade.exchange}\u0000${trade.symbol}`);
-          fills += 1;
-        } else {
-          await orders.updateStatus(event.orderId, event.status, { at: isoFromMicros(event.at) });
+      const touched = new Set<string>();
+      let fills = 0;
+      await timed('lifecycle', async () => {
+        for (const [index, event] of planned.events.entries()) {
+          throwIfCancelled(signal, CANCELLED);
+          if (event.kind === 'fill') {
+            const { trade } = await trades.recordFill(event.fill);
+            touched.add(`${trade.exchange}\u0000${trade.symbol}`);
+            fills += 1;
+          } else {
+            await orders.updateStatus(event.orderId, event.status, { at: isoFromMicros(event.at) });
+          }
+          if ((index + 1) % LIFECYCLE_PROGRESS_EVERY === 0) {
+            progress({ phase: 'lifecycle', done: index + 1, total: planned.events.length });
+          }
         }
-        if ((index + 1) % LIFECYCLE_PROGRESS_EVERY === 0) {
-          progress({ phase: 'lifecycle', done: index + 1, total: planned.events.length });
-        }
-      }
-    });
-    progress({ phase: 'lifecycle', done: planned.events.length, total: planned.events.length });
+      });
+      progress({ phase: 'lifecycle', done: planned.events.length, total: planned.events.length });
 
-    progress({ phase: 'snapshots', done: 0, total: plan.days });
-    const figures = await timed('snapshots', async () => {
-      const daily = await dailyFigures(session, plan, plan.seed, batch);
-      await metrics.recordSnapshots(daily.snapshots);
-      await metrics.upsertDailyMetrics(daily.metrics);
-      return daily;
-    });
-    progress({ phase: 'snapshots', done: plan.days, total: plan.days });
+      progress({ phase: 'snapshots', done: 0, total: plan.days });
+      const figures = await timed('snapshots', async () => {
+        const daily = await dailyFigures(session, plan, plan.seed, batch);
+        await metrics.recordSnapshots(daily.snapshots);
+        await metrics.upsertDailyMetrics(daily.metrics);
+        return daily;
+      });
+      progress({ phase: 'snapshots', done: plan.days, total: plan.days });
 
-    return {
-      batch,
-      rows: {
-        market_ticks: ticks,
-        ohlcv_bars: Object.values(bars).reduce((sum, count) => sum + count, 0),
-        orders: planned.orders.length,
-        trades: fills,
-        positions: touched.size,
-        portfolio_snapshots: figures.snapshots.length,
-        daily_performance: figures.metrics.length,
-      },
-    };
-  });
+      return {
+        batch,
+        rows: {
+          market_ticks: ticks,
+          ohlcv_bars: Object.values(bars).reduce((sum, count) => sum + count, 0),
+          orders: planned.orders.length,
+          trades: fills,
+          positions: touched.size,
+          portfolio_snapshots: figures.snapshots.length,
+          daily_performance: figures.metrics.length,
+        },
+      };
+    }),
+  );
 
   return {
     seed: plan.seed,

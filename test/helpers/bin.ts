@@ -25,7 +25,8 @@ interface SpawnOptions {
   env?: Record<string, string>;
 }
 
-function spawnNode(args: string[], options: SpawnOptions): Spawned {
+/** Runs `node <args>` as a real child process, with only PATH and HOME (and `env`) in its environment. */
+export function spawnNode(args: string[], options: SpawnOptions): Spawned {
   const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },

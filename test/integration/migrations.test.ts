@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MigrationRunner, Pool, UsageError } from '../../src/index.js';
+import { MigrationFailedError, MigrationRunner, Pool, UsageError } from '../../src/index.js';
 import { testConfig } from '../helpers/config.js';
 import { copyMigrations, writeMigration } from '../helpers/migrations.js';
 import { tempDir } from '../helpers/temp.js';
@@ -76,7 +76,10 @@ describe('MigrationRunner', () => {
       'CREATE TABLE ok_then (x INTEGER);\nINSERT INTO nope VALUES (1);',
     );
     writeMigration(dir, '005_later.sql', 'CREATE TABLE later (x INTEGER);', 'DROP TABLE later;');
-    const report = await runner.up();
+    const error = await runner.up().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    const report = (error as MigrationFailedError).report!;
+    expect(report.error).toBe(error);
     expect(report.results.slice(3).map((result) => result.status)).toEqual(['failed', 'not_run']);
     expect(report.error?.exitCode).toBe(65);
     expect(report.error?.message).toContain('004_bad.sql');
@@ -92,8 +95,23 @@ describe('MigrationRunner', () => {
   it('names the file on a parse error', async () => {
     const { runner, dir } = await setup();
     writeMigration(dir, '004_typo.sql', 'CREAT TABLE x (a INTEGER);');
-    const report = await runner.up();
+    const report = await runner.upReport();
+    expect(report.results.at(-1)?.status).toBe('failed');
     expect(report.error?.message).toMatch(/004_typo\.sql \(up\) failed: Parser Error/);
+    await expect(runner.up()).rejects.toThrow(/004_typo\.sql \(up\) failed: Parser Error/);
+  });
+
+  it('down() rejects with the report attached when a revert fails; downReport() returns it', async () => {
+    const { runner, dir } = await setup();
+    writeMigration(dir, '004_bad_down.sql', 'CREATE TABLE kept (x INTEGER);', 'DROP TABLE not_there;');
+    await runner.up();
+    const report = await runner.downReport();
+    expect(report.results.map((result) => result.status)).toEqual(['failed']);
+    const error = await runner.down().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect((error as MigrationFailedError).report?.results[0]?.version).toBe('004');
+    // The report holds the error and the error the report: a JSON dump of the error must not loop.
+    expect(() => JSON.stringify(error)).not.toThrow();
   });
 
   it('reverts with --to (keeping that version) and --steps, and refuses both together', async () => {

@@ -224,4 +224,39 @@ describe('Pool', () => {
     const rows = await pool.withReader((db) => db.all("SELECT current_setting('TimeZone') AS tz"));
     expect(rows).toEqual([{ tz: 'UTC' }]);
   });
+
+  it('holdWrites: writes that arrive meanwhile wait for it, past the connection timeout, instead of failing', async () => {
+    const pool = await open({ 'pool.connection_timeout_ms': 20 });
+    await pool.withWriter((db) => db.run('CREATE TABLE t (x INTEGER)'));
+    let started: () => void = () => {};
+    const holding = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const hold = pool.holdWrites(async (db) => {
+      await db.run('INSERT INTO t VALUES (1)');
+      started();
+      await released;
+      return db.all('SELECT x FROM t ORDER BY x');
+    });
+    await holding;
+    // From outside the hold's async flow, as another part of a service would write.
+    const writes = [2, 3].map((x) => pool.withWriter((db) => db.run(`INSERT INTO t VALUES (${x})`)));
+    // Ten times the connection timeout: without the hold, both writes would fail with ConnectionTimeoutError.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    const held = await hold;
+    await Promise.all(writes);
+    expect(held.value).toEqual([{ x: 1 }]);
+    expect(held.writers_waited).toBe(2);
+    expect(held.longest_wait_ms).toBeGreaterThan(0);
+    expect(await pool.withReader((db) => db.all('SELECT x FROM t ORDER BY x'))).toEqual([
+      { x: 1 },
+      { x: 2 },
+      { x: 3 },
+    ]);
+  });
 });

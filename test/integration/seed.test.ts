@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlreadyExistsError, type Pool } from '../../src/index.js';
+import { AlreadyExistsError, InterruptedError, type Pool } from '../../src/index.js';
 import { PositionRepository } from '../../src/repositories/position-repository.js';
 import { seedDatabase } from '../../src/seed/seed.js';
 import { schemaPool } from './repositories/fixtures.js';
@@ -195,5 +195,36 @@ describe('seedDatabase', () => {
     await expectBarInvariants(pool);
     await expectRebuildEqualsIncremental(pool, () => new PositionRepository(pool).computeFromTrades());
     expect((await seedDatabase(pool, { ...SMALL, append: true })).batch).toBe(3);
+  });
+
+  it.each(['ticks', 'lifecycle'] as const)(
+    'cancelled through its AbortSignal in the %s phase, writes nothing and leaves the pool usable',
+    async (phase) => {
+      const pool = await schemaPool();
+      const controller = new AbortController();
+      const phases: string[] = [];
+      const seeding = seedDatabase(pool, {
+        ...SMALL,
+        signal: controller.signal,
+        onProgress: (event) => {
+          if (!phases.includes(event.phase)) phases.push(event.phase);
+          if (event.phase === phase) controller.abort();
+        },
+      });
+      await expect(seeding).rejects.toThrow(InterruptedError);
+      await expect(seeding).rejects.toThrow('seed cancelled; nothing was written');
+      expect(phases.at(-1)).toBe(phase);
+      expect(Object.values(await dump(pool)).every((rows) => rows.length === 0)).toBe(true);
+      // The pool was not interrupted: the same seed runs to the end on it.
+      expect((await seedDatabase(pool, SMALL)).rows.orders).toBe(40);
+    },
+  );
+
+  it('is not started when its signal has already fired', async () => {
+    const pool = await schemaPool();
+    await expect(seedDatabase(pool, { ...SMALL, signal: AbortSignal.abort() })).rejects.toThrow(
+      InterruptedError,
+    );
+    expect((await dump(pool))['market_ticks']).toEqual([]);
   });
 });

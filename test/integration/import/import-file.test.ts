@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ImportProgress, importFile, OrderRepository, Pool } from '../../../src/index.js';
+import {
+  type ImportProgress,
+  InterruptedError,
+  importFile,
+  OrderRepository,
+  Pool,
+} from '../../../src/index.js';
 import { ROOT } from '../../helpers/bin.js';
 import { testConfig } from '../../helpers/config.js';
 import { applySchema } from '../../helpers/schema.js';
@@ -51,6 +57,35 @@ describe('importFile', () => {
     );
     expect(count?.n).toBe(3n);
   });
+
+  it.each(['load', 'validate'] as const)(
+    'is cancelled through its signal in the %s phase: nothing loaded, no staging left, the pool goes on',
+    async (phase) => {
+      const db = await schemaPool();
+      const controller = new AbortController();
+      const file = path.join(FIXTURES, phase === 'load' ? 'ticks-good.csv' : 'ticks-bad.csv');
+      const importing = importFile(db, {
+        kind: 'ticks',
+        file,
+        signal: controller.signal,
+        onProgress: (event) => {
+          if (event.phase === phase) controller.abort();
+        },
+      });
+      await expect(importing).rejects.toThrow(InterruptedError);
+      const left = await db.withReader((session) =>
+        session.one<{ ticks: bigint; temps: bigint }>(
+          "SELECT (SELECT count(*) FROM market_ticks) AS ticks, (SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE '_tradedb_import_%') AS temps",
+        ),
+      );
+      expect(left).toEqual({ ticks: 0n, temps: 0n });
+      expect(
+        (await importFile(db, { kind: 'ticks', file: path.join(FIXTURES, 'ticks-good.csv') })).loaded,
+      ).toEqual({
+        market_ticks: 3,
+      });
+    },
+  );
 
   it('leaves no temporary tables behind on the connection', async () => {
     const db = await schemaPool();

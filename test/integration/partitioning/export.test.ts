@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportPartitions, listPartitions } from '../../../src/index.js';
+import { exportPartitions, InterruptedError, listPartitions } from '../../../src/index.js';
 import {
   daysAgo,
   dbCounts,
@@ -82,6 +82,27 @@ describe('exportPartitions', () => {
         [daysAgo(6), 900],
       ],
     );
+  });
+
+  it('is cancelled through its signal between partitions; the next run exports the rest', async () => {
+    const { pool } = await everyTier();
+    const controller = new AbortController();
+    const cancelled = exportPartitions(pool, {
+      now: NOW,
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'end') controller.abort();
+      },
+    });
+    await expect(cancelled).rejects.toThrow(InterruptedError);
+    const exported = async () =>
+      (await listPartitions(pool, { tables: ['market_ticks'], now: NOW }))
+        .filter((p) => p.export_state === 'exported')
+        .map((p) => p.date);
+    expect(await exported()).toEqual([daysAgo(6)]);
+    const rest = await exportPartitions(pool, { now: NOW });
+    expect(rest.results.filter((r) => r.status === 'done').map((r) => r.date)).toEqual([daysAgo(3)]);
+    expect(await exported()).toEqual([daysAgo(3), daysAgo(6)]);
   });
 
   it('records files, rows, bytes, sha256, time range and schema version in the ledger and the manifest', async () => {
