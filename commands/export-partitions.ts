@@ -6,6 +6,7 @@ import type { CommandContext } from './context.js';
 import type { Library } from './library.js';
 import { checkTableFlag } from './partitions.js';
 import { resultSet } from './render/rows.js';
+import { untilSignal } from './test-pause.js';
 
 interface ExportFlags {
   table?: string;
@@ -260,12 +261,6 @@ function pauseHook(ctx: CommandContext): AfterStep | undefined {
     if (paused || reached !== step) return;
     paused = true;
     ctx.err.writeNow(`tradedb-test: paused after ${reached} ${partition.table} ${partition.date}\n`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2 ** 31 - 1);
-      ctx.io.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await untilSignal(ctx.io.signal);
   };
 }
