@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { checkEnvNames } from './env-names.js';
 import { findConfigFile } from './file.js';
 import { ENV_ALIASES, envVarFor, KEY_SPEC_BY_KEY, KEY_SPECS, type TradeDbConfig } from './schema.js';
 import {
@@ -65,6 +66,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     baseDirs.set(spec.key, cwd);
   }
 
+  checkEnvNames(env);
   const envConfig = nonEmpty(env['TRADEDB_CONFIG']);
   const explicitPath = options.configPath ?? envConfig;
   const found = options.noFile
