@@ -8,17 +8,27 @@ const { pathToFileURL } = require('node:url');
 const args = process.argv.slice(2);
 const built = path.join(__dirname, '..', 'dist', 'cli');
 
+// As the CLI does: a reader that left (`| head`) is fine, any other failed write is exit 74.
+function print(text) {
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') return;
+    process.stderr.write(`error: cannot write to stdout: ${error.message}\n`);
+    process.exitCode = 74;
+  });
+  process.stdout.write(text);
+}
+
 // --version and --help are answered before any ES module loads: scripts ask them a lot.
 function answerWithoutLoading() {
   if (args.length !== 1) return false;
   if (args[0] === '--version' || args[0] === '-V') {
-    process.stdout.write(`${require('../package.json').version}\n`);
+    print(`${require('../package.json').version}\n`);
     return true;
   }
   if ((args[0] === '--help' || args[0] === '-h') && !process.env.TRADEDB_RENDER_HELP) {
     try {
       // Rendered by the CLI itself at build time (scripts/bundle-cli.mjs).
-      process.stdout.write(fs.readFileSync(path.join(built, 'help.txt'), 'utf8'));
+      print(fs.readFileSync(path.join(built, 'help.txt'), 'utf8'));
       return true;
     } catch {
       // Not built with it: the CLI renders the help.

@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { CommandContext, type GlobalOptions } from './context.js';
-import type { CliIo } from './io.js';
+import type { CliIo, Output } from './io.js';
 
 /** What a subcommand's handler may return: an exit code other than 0, or nothing. */
 export type HandlerResult = number | undefined;
 
 export interface CliScope {
   io: CliIo;
+  /** stdout and stderr, shared by commander's own messages and the command, so that no failed write goes unseen. */
+  out: Output;
+  err: Output;
   /** Records the exit code chosen by a handler that succeeded. */
   setExitCode(code: number): void;
 }
@@ -24,7 +27,7 @@ export function action<O extends object>(
     const command = args.at(-1) as Command;
     const positional = args.slice(0, -2).flat() as string[];
     const globals = command.optsWithGlobals<GlobalOptions & O>();
-    const ctx = await CommandContext.create(scope.io, globals);
+    const ctx = await CommandContext.create(scope.io, globals, { out: scope.out, err: scope.err });
     let code: HandlerResult;
     try {
       code = await handler(ctx, command.opts<O>(), positional);

@@ -4,6 +4,7 @@ import { type CliIo, Output } from './io.js';
 import { type Library, loadLibrary } from './library.js';
 import { FORMATS, type Format, Renderer } from './render/renderer.js';
 import { detectTerminal, type Terminal } from './terminal.js';
+import { untilSignal } from './test-pause.js';
 
 /** The global options, as commander hands them to every subcommand. */
 export interface GlobalOptions {
@@ -37,15 +38,20 @@ export class CommandContext {
     readonly io: CliIo,
     readonly globals: GlobalOptions,
     readonly format: Format,
+    outputs?: { out: Output; err: Output },
   ) {
-    this.out = new Output(io.stdout);
-    this.err = new Output(io.stderr);
+    this.out = outputs?.out ?? new Output(io.stdout);
+    this.err = outputs?.err ?? new Output(io.stderr, 'stderr');
     this.terminal = detectTerminal(io, { color: globals.color, quiet: globals.quiet });
   }
 
   /** Checks the global options that commander cannot: the output format and its aliases. */
-  static async create(io: CliIo, globals: GlobalOptions): Promise<CommandContext> {
-    return new CommandContext(io, globals, await resolveFormat(globals));
+  static async create(
+    io: CliIo,
+    globals: GlobalOptions,
+    outputs?: { out: Output; err: Output },
+  ): Promise<CommandContext> {
+    return new CommandContext(io, globals, await resolveFormat(globals), outputs);
   }
 
   library(): Promise<Library> {
@@ -91,7 +97,33 @@ export class CommandContext {
 
   async renderer(): Promise<Renderer> {
     const chalk = await this.chalk();
-    return new Renderer(this.format, this.out, (message) => this.info(message), chalk, this.terminal.columns);
+    return new Renderer(
+      this.format,
+      this.out,
+      (message) => this.info(message),
+      chalk,
+      this.terminal.columns,
+      {
+        signal: this.io.signal,
+        warn: (message) => this.warn(message),
+        afterPage: this.tablePagePause(),
+      },
+    );
+  }
+
+  /**
+   * Test seam: `TRADEDB_TEST_PAUSE_AFTER=table-page` holds a table after its
+   * first page until a signal arrives, so that a test interrupts it there.
+   */
+  private tablePagePause(): (() => Promise<void>) | undefined {
+    if (this.io.env['TRADEDB_TEST_PAUSE_AFTER'] !== 'table-page') return undefined;
+    let paused = false;
+    return async () => {
+      if (paused) return;
+      paused = true;
+      this.err.writeNow('paused after table-page\n');
+      await untilSignal(this.io.signal);
+    };
   }
 
   /** The effective configuration (flags > environment > file > defaults), loaded once. */

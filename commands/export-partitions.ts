@@ -7,6 +7,7 @@ import { ExportProgress } from './export-progress.js';
 import type { Library } from './library.js';
 import { checkTableFlag } from './partitions.js';
 import { resultSet } from './render/rows.js';
+import { untilSignal } from './test-pause.js';
 
 interface ExportFlags {
   table?: string;
@@ -230,12 +231,6 @@ function pauseHook(ctx: CommandContext): AfterStep | undefined {
     if (paused || reached !== step) return;
     paused = true;
     ctx.err.writeNow(`tradedb-test: paused after ${reached} ${partition.table} ${partition.date}\n`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 2 ** 31 - 1);
-      ctx.io.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await untilSignal(ctx.io.signal);
   };
 }

@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { TOOL_VERSION } from '../src/package-info.js';
 import type { CliScope } from './action.js';
-import { type CliIo, OutputClosed } from './io.js';
+import { fileStream } from './fd-stream.js';
+import { type CliIo, Output, OutputClosed, OutputFailed } from './io.js';
 import { loadLibrary } from './library.js';
 import { parseErrorOf } from './parse-errors.js';
 import { COMMANDS, requestedCommand } from './registry.js';
@@ -49,20 +50,20 @@ export async function buildProgram(scope: CliScope, argv: readonly string[]): Pr
     );
   }
 
-  configureAll(program, scope.io);
+  configureAll(program, scope);
   return program;
 }
 
 /** Output goes to the injected streams and errors become exceptions, on every subcommand. */
-function configureAll(command: Command, io: CliIo): void {
+function configureAll(command: Command, scope: CliScope): void {
   command.exitOverride();
   command.configureOutput({
-    writeOut: (text) => void io.stdout.write(text),
-    writeErr: (text) => void io.stderr.write(text),
+    writeOut: (text) => scope.out.writeNow(text),
+    writeErr: (text) => scope.err.writeNow(text),
     // Parse errors are printed by exitCodeFor, like every other error (and as JSON with --json).
     outputError: () => {},
   });
-  for (const sub of command.commands) configureAll(sub, io);
+  for (const sub of command.commands) configureAll(sub, scope);
 }
 
 /**
@@ -73,17 +74,40 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let exitCode = 0;
   const scope: CliScope = {
     io,
+    out: new Output(io.stdout),
+    err: new Output(io.stderr, 'stderr'),
     setExitCode: (code) => {
       exitCode = code;
     },
   };
   const program = await buildProgram(scope, argv);
+  let code: number;
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return exitCode;
+    code = exitCode;
   } catch (error) {
-    return exitCodeFor(error, io, argv, program);
+    code = await exitCodeFor(error, io, argv, program);
   }
+  return settleOutput(code, scope, argv, program);
+}
+
+/**
+ * A command that printed its result but whose last writes failed (a full
+ * disk, /dev/full) did not succeed: its output is incomplete. Waits for
+ * every write to land; a failure turns a successful exit into 74. A command
+ * that already failed keeps its own code, which says more.
+ */
+async function settleOutput(
+  code: number,
+  scope: CliScope,
+  argv: readonly string[],
+  program: Command,
+): Promise<number> {
+  await scope.out.flush();
+  await scope.err.flush();
+  const failure = scope.out.failed ?? scope.err.failed;
+  if (failure === undefined || code >= 64) return code;
+  return exitCodeFor(failure, scope.io, argv, program);
 }
 
 /** The one place where errors become exit codes (README "Exit codes"). */
@@ -106,9 +130,21 @@ async function exitCodeFor(
     if (parsed === undefined) return error.exitCode === 0 ? 0 : 64;
     return reportError(new lib.UsageError(parsed.message, { hint: parsed.hint }), io, { verbose, json });
   }
-  const code = await reportError(error, io, { verbose, json });
+  const reported = error instanceof OutputFailed ? await asIoError(error) : error;
+  const code = await reportError(reported, io, { verbose, json });
   if (code === 130 && io.signal?.aborted && String(io.signal.reason).includes('SIGTERM')) return 143;
   return code;
+}
+
+/** A failed write as the library's error for it: exit 74, DISK_FULL or IO in JSON. */
+async function asIoError(failure: OutputFailed): Promise<Error> {
+  const { DiskFullError, IoError } = await loadLibrary();
+  const hint = `what was written to ${failure.streamName} is incomplete; ${
+    failure.diskFull ? 'free some space or write' : 'write'
+  } elsewhere, then run the command again`;
+  return failure.diskFull
+    ? new DiskFullError(failure.message, { cause: failure.reason, hint })
+    : new IoError(failure.message, { cause: failure.reason, hint });
 }
 
 /** The process entry point used by bin/tradedb.cjs: signals, exit code, and nothing else. */
@@ -121,8 +157,9 @@ export async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const code = await runCli(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    // Files and devices get a stream that reports short writes; terminals and pipes keep Node's.
+    stdout: fileStream(1) ?? process.stdout,
+    stderr: fileStream(2) ?? process.stderr,
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),

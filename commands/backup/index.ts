@@ -5,6 +5,9 @@ import { type BackupFlags, runBackupCommand } from './make.js';
 import { makeBackupPruneCommand } from './prune.js';
 import { makeBackupVerifyCommand } from './verify.js';
 
+/** The options of `backup` itself: making a backup. */
+const MAKE_OPTIONS = ['out', 'method', 'keep'] as const;
+
 /**
  * `tradedb backup [--out DIR] [--method file|export] [--keep N]` makes a
  * backup; `backup list | verify | prune` are its subcommands (commander
@@ -31,8 +34,31 @@ Examples:
   $ tradedb backup verify latest --deep
   $ tradedb backup prune --keep 3 --dry-run`,
     )
+    .hook('preAction', refuseMakeOptions)
     .action(action<BackupFlags>(scope, runBackupCommand))
     .addCommand(makeBackupListCommand(scope))
     .addCommand(makeBackupVerifyCommand(scope))
     .addCommand(makeBackupPruneCommand(scope));
+}
+
+/**
+ * Commander gives the parent's options to the parent wherever they stand,
+ * so `backup list --out DIR` would list the configured folder and ignore
+ * --out. A subcommand refuses the options of making a backup (exit 64),
+ * except `prune`'s --keep, which it reads from there.
+ */
+function refuseMakeOptions(backup: Command, running: Command): void {
+  if (running === backup) return;
+  const used: readonly string[] = running.name() === 'prune' ? ['keep'] : [];
+  const given = MAKE_OPTIONS.find(
+    (name) => backup.getOptionValueSource(name) === 'cli' && !used.includes(name),
+  );
+  if (given === undefined) return;
+  backup.error(
+    `error: \`backup ${running.name()}\` does not use --${given} (an option for making a backup)`,
+    {
+      exitCode: 64,
+      code: 'tradedb.unusedOption',
+    },
+  );
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { StepHook } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
+import { untilSignal } from '../test-pause.js';
 
 /**
  * The test seam of the backup jobs: `TRADEDB_TEST_PAUSE_AFTER=<step>` makes
@@ -8,7 +9,7 @@ import type { CommandContext } from '../context.js';
  * killed, so the SIGKILL tests can stop it at a known moment. Steps:
  * backup `locked copied exported manifest-written verified renamed`;
  * restore `verified built locked previous-kept swapped`; prune
- * `manifest-deleted`. Not for operators. With -v the steps are logged.
+ * `manifest-deleted`; table output `table-page` (see CommandContext). Not for operators. With -v the steps are logged.
  * SIGINT/SIGTERM end the pause, and the job then stops the way it stops
  * for any interruption: it removes what it wrote and exits 130/143.
  */
@@ -19,15 +20,7 @@ export function stepHook(ctx: CommandContext, job: string): StepHook | undefined
     ctx.debug(`${job}: ${step}`);
     if (step !== pauseAfter) return;
     ctx.err.writeNow(`paused after ${step}\n`);
-    const signal = ctx.io.signal;
-    await new Promise<void>((resolve) => {
-      // The timer keeps the process alive until a signal arrives (or SIGKILL ends it).
-      const timer = setInterval(() => {}, 60_000);
-      signal?.addEventListener('abort', () => {
-        clearInterval(timer);
-        resolve();
-      });
-    });
+    await untilSignal(ctx.io.signal);
   };
 }
 

@@ -2,20 +2,14 @@
 const MIN_COLUMN = 8;
 
 /**
- * Column widths (cli-table3's colWidths: text plus one space each side) for
- * a table that would be wider than `width`: the widest column gives up a
- * character at a time until the table fits or every column is at the
- * minimum. Its cells then wrap instead of widening the table. Undefined
+ * Column widths (cli-table3's colWidths: text plus one space each side,
+ * measured) for a table that would be wider than `width`: the widest column
+ * gives up a character at a time until the table fits or every column is at
+ * the minimum. Its cells then wrap instead of widening the table. Undefined
  * when the table fits as it is.
  */
-export function squeezedWidths(
-  heads: readonly string[],
-  cells: readonly string[][],
-  width: number,
-): number[] | undefined {
-  const widths = heads.map(
-    (head, index) => Math.max(head.length, ...cells.map((line) => longestLine(line[index] ?? ''))) + 2,
-  );
+export function squeezedColumns(measured: readonly number[], width: number): number[] | undefined {
+  const widths = [...measured];
   // Borders: one character before each column and one after the last.
   const total = () => widths.reduce((sum, value) => sum + value, 0) + widths.length + 1;
   if (total() <= width) return undefined;
@@ -25,8 +19,4 @@ export function squeezedWidths(
     widths[widest]! -= 1;
   }
   return widths;
-}
-
-function longestLine(text: string): number {
-  return Math.max(...text.split('\n').map((line) => line.length));
 }

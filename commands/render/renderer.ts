@@ -1,19 +1,31 @@
 import type { ChalkInstance as Chalk } from 'chalk';
 import type { Column, PlainValue, ResultSet, Row } from '../../src/index.js';
 import type { Output } from '../io.js';
+import { loadLibrary } from '../library.js';
 import { cellText } from './cell-text.js';
 import { csvHeader, csvLine, csvRows } from './csv.js';
 import { toJsonText } from './json-text.js';
 import { renderRecord } from './record.js';
-import { renderTable } from './table.js';
+import { TablePages } from './table.js';
 
 export const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export type RowSource = ResultSet | AsyncIterable<ResultSet>;
 
-/** Table mode holds rows to size its columns; past this many, suggest a streaming format. */
-const TABLE_HINT_ROWS = 10_000;
+/** Rows drawn at a time in a table; between pages the process answers signals. */
+export const TABLE_PAGE_ROWS = 200;
+/** Past this many rows a table helps nobody read: it stops and points to a streaming format. */
+export const TABLE_MAX_ROWS = 10_000;
+
+export interface RendererHooks {
+  /** Stops a table between pages (SIGINT, SIGTERM). */
+  signal?: AbortSignal;
+  /** A warning for the operator, shown even with --quiet. */
+  warn?: (message: string) => void;
+  /** Runs after each page of a table is written (a test seam). */
+  afterPage?: () => Promise<void>;
+}
 
 /**
  * Writes command results to stdout in the chosen format. Lists stream:
@@ -26,34 +38,76 @@ export class Renderer {
     private readonly notice: (message: string) => void,
     private readonly chalk: Chalk | undefined,
     private readonly width: number | undefined,
+    private readonly hooks: RendererHooks = {},
   ) {}
 
   /** A list of rows; returns how many were written. */
   async list(source: RowSource, fallbackColumns: readonly Column[] = []): Promise<number> {
-    const batches = isResultSet(source) ? [source] : source;
+    if (this.format === 'table') return this.table(source, fallbackColumns);
     let columns: readonly Column[] | undefined;
     let count = 0;
-    const held: Row[] = [];
-    for await (const batch of batches) {
+    for await (const batch of batchesOf(source)) {
       if (columns === undefined) {
         columns = batch.columns;
         if (this.format === 'csv') await this.out.write(csvHeader(columns));
       }
       await this.out.write(this.batchText(columns, batch.rows, count));
-      if (this.format === 'table') held.push(...batch.rows);
       count += batch.rows.length;
     }
     if (columns === undefined && this.format === 'csv' && fallbackColumns.length > 0) {
       await this.out.write(csvHeader(fallbackColumns));
     }
-    columns ??= fallbackColumns;
-    await this.out.write(this.closing(columns, held, count));
-    if (this.format === 'table') {
+    if (this.format === 'json') await this.out.write(count === 0 ? '[]\n' : '\n]\n');
+    return count;
+  }
+
+  /**
+   * A table, a page at a time: linear in rows, and a signal is answered
+   * between pages. It holds at most TABLE_MAX_ROWS rows, to size the
+   * columns, and stops there with a warning, as a listing stops at its
+   * page size: what was printed is what the warning says.
+   */
+  private async table(source: RowSource, fallbackColumns: readonly Column[]): Promise<number> {
+    let columns: readonly Column[] = fallbackColumns;
+    const held: Row[] = [];
+    let cut = false;
+    rows: for await (const batch of batchesOf(source)) {
+      columns = batch.columns;
+      for (const row of batch.rows) {
+        if (held.length === TABLE_MAX_ROWS) {
+          cut = true;
+          break rows;
+        }
+        held.push(row);
+      }
+    }
+    if (held.length > 0) {
+      const pages = new TablePages(columns, held, { chalk: this.chalk, columns: this.width });
+      for (let start = 0; start < held.length; start += TABLE_PAGE_ROWS) {
+        await this.out.write(pages.page(held.slice(start, start + TABLE_PAGE_ROWS)));
+        await this.betweenPages();
+      }
+      await this.out.write(pages.end());
+    }
+    const count = held.length;
+    if (cut) {
+      (this.hooks.warn ?? this.notice)(
+        `the table stops at ${TABLE_MAX_ROWS} rows and more rows follow; --format csv or ndjson prints every row`,
+      );
+    } else {
       this.notice(`${count} row${count === 1 ? '' : 's'}`);
-      if (count > TABLE_HINT_ROWS)
-        this.notice('hint: use --format ndjson or csv for large results; they stream');
     }
     return count;
+  }
+
+  /** Lets a pending signal be handled, and stops if it was. */
+  private async betweenPages(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.hooks.afterPage?.();
+    if (this.hooks.signal?.aborted) {
+      const { InterruptedError } = await loadLibrary();
+      throw new InterruptedError('interrupted while printing the table; the output is incomplete');
+    }
   }
 
   /** One object describing what an action did, or one record. */
@@ -84,14 +138,10 @@ export class Renderer {
         return '';
     }
   }
+}
 
-  private closing(columns: readonly Column[], held: readonly Row[], count: number): string {
-    if (this.format === 'json') return count === 0 ? '[]\n' : '\n]\n';
-    if (this.format === 'table' && count > 0) {
-      return renderTable(columns, held, { chalk: this.chalk, columns: this.width });
-    }
-    return '';
-  }
+function batchesOf(source: RowSource): Iterable<ResultSet> | AsyncIterable<ResultSet> {
+  return isResultSet(source) ? [source] : source;
 }
 
 function isResultSet(source: RowSource): source is ResultSet {

@@ -14,6 +14,7 @@ import {
   exists,
   fsError,
   io,
+  makeFolder,
   NODE_BACKUP_FS,
   syncDir,
   writeFileDurably,
@@ -142,7 +143,7 @@ async function runBackup(options: BackupOptions, pool: Pool | undefined): Promis
     });
   }
   const root = path.resolve(options.directory ?? config.backup.directory);
-  await io('creating', root, () => fs.mkdir(root, { recursive: true }));
+  await makeFolder(fs, root);
   const cleaned = await cleanStaleTemps(fs, root);
   const createdAt = (options.now ?? (() => new Date()))();
   const folder = path.join(root, tempName('backup', `${stampOf(createdAt)}-${method}`));

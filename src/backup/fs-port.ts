@@ -1,7 +1,7 @@
 import type { Dirent, Stats } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { DiskFullError, IoError, NotFoundError, type TradeDbError } from '../errors.js';
+import { AlreadyExistsError, DiskFullError, IoError, NotFoundError, type TradeDbError } from '../errors.js';
 
 /** The part of a file handle the backup code uses: positional reads and writes, fsync, close. */
 export interface FileHandleLike {
@@ -65,6 +65,23 @@ export function fsError(error: unknown, doing: string, file: string): TradeDbErr
   if (code === 'ENOENT')
     return new NotFoundError(`${doing} ${file}: no such file or folder`, { cause: error });
   return new IoError(`${doing} ${file}: ${reason}`, { cause: error });
+}
+
+/**
+ * Makes a folder and its parents when missing (`backup --out`); a file in
+ * its way is refused by name (exit 73), not reported as a raw EEXIST.
+ */
+export async function makeFolder(fs: BackupFs, dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code !== 'EEXIST' && code !== 'ENOTDIR') throw fsError(error, 'creating', dir);
+    throw new AlreadyExistsError(`${dir} is a file, or lies under one: backups go in a folder`, {
+      cause: error,
+      hint: 'give --out (or backup.directory) a folder, new or existing',
+    });
+  }
 }
 
 /** Runs one file system call, turning its error into a typed one. */

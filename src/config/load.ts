@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { checkEnvNames } from './env-names.js';
 import { findConfigFile } from './file.js';
 import { defaultLayers, finishConfig } from './finish.js';
 import { ENV_ALIASES, envVarFor, KEY_SPEC_BY_KEY, KEY_SPECS, type TradeDbConfig } from './schema.js';
@@ -58,6 +59,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const layers = defaultLayers(cwd, homeDir);
   const { values, sources, baseDirs } = layers;
 
+  checkEnvNames(env);
   const envConfig = nonEmpty(env['TRADEDB_CONFIG']);
   const explicitPath = options.configPath ?? envConfig;
   const found = options.noFile

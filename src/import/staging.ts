@@ -80,10 +80,29 @@ export async function stageAndCheck(
   }
 }
 
+/**
+ * One message per malformed record. DuckDB reports a record with too few
+ * fields once per missing field ("Expected Number of Columns: 8 Found: 4",
+ * "... Found: 5", ...) and one with too many once per extra field: those
+ * become "expected 8 fields, found 4", the count the record really has.
+ */
 async function malformedRecords(session: Session, table: string): Promise<MalformedRecord[]> {
   const rows = await session.all<{ offset: bigint; message: string }>(
-    `SELECT line_byte_position AS offset, string_agg(error_message, '; ' ORDER BY byte_position) AS message
-     FROM ${quoteIdent(table)} GROUP BY line_byte_position ORDER BY line_byte_position`,
+    `WITH errors AS (
+       SELECT line_byte_position AS record, byte_position, error_type, error_message,
+              TRY_CAST(regexp_extract(error_message, 'Expected Number of Columns: (\\d+)', 1) AS INTEGER) AS expected,
+              TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS INTEGER) AS found
+       FROM ${quoteIdent(table)}),
+     per_kind AS (
+       SELECT record, min(byte_position) AS position,
+              CASE error_type
+                WHEN 'MISSING COLUMNS' THEN 'expected ' || max(expected) || ' fields, found ' || min(found)
+                WHEN 'TOO MANY COLUMNS' THEN 'expected ' || max(expected) || ' fields, found ' || max(found)
+                ELSE string_agg(DISTINCT error_message, '; ')
+              END AS message
+       FROM errors GROUP BY record, error_type)
+     SELECT record AS offset, string_agg(message, '; ' ORDER BY position) AS message
+     FROM per_kind GROUP BY record ORDER BY record`,
   );
   return rows.map((row) => ({ offset: Number(row.offset), message: `malformed CSV record: ${row.message}` }));
 }

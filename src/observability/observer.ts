@@ -106,6 +106,16 @@ function enclosingFrame(observer: Observer, job: string): JobFrame | undefined {
 }
 
 /**
+ * Whether the current async flow runs inside a job (`trackJob`): seed,
+ * import, export, backup, restore, prune, migrations. Their statements take
+ * as long as the data does, so the pool's interactive statement timeout
+ * (`pool.query_timeout_ms`) does not apply to them; a signal still stops them.
+ */
+export function insideJob(): boolean {
+  return activeJobs.getStore() !== undefined;
+}
+
+/**
  * Runs a job and reports its duration and outcome to the observer, also when
  * it fails. `measure` turns the result into rows or bytes for the metrics.
  *

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   DatabaseLockedError,
   DiskFullError,
@@ -37,7 +38,10 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
     });
   }
   if (/No space left on device|disk is full|Could not write file.*space/i.test(message)) {
-    return new DiskFullError(`disk full${where}: ${firstLine(message)}`, { cause: error });
+    // Name the file that did not fit (a Parquet file, a backup) rather than the database, when DuckDB does.
+    const file = /Could not write file "([^"]+)"/.exec(message)?.[1];
+    const at = file === undefined ? where : ` writing ${file}`;
+    return new DiskFullError(`disk full${at}: ${firstLine(message)}`, { cause: error });
   }
   // A commit that fails on the file (e.g. the WAL cannot be opened) is an I/O error, not a conflict to retry.
   if (/Failed to commit: (?:Cannot open file|Could not (?:read|write|open)|IO Error)/.test(message)) {
@@ -46,12 +50,15 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
   if (/TransactionContext Error|Failed to commit|Conflict on/.test(message)) {
     return new WriteConflictError(`write conflict: ${firstLine(message)}`, { cause: error });
   }
-  if (
-    /database does not exist|Cannot open database .* in read-only mode: database does not exist/.test(message)
-  ) {
-    return new NotFoundError(`no database at ${context.databasePath ?? 'that path'}`, {
+  if (/database does not exist/.test(message)) {
+    // The file DuckDB names may be another one than the database (an ATTACH inside a query).
+    const named = /Cannot open database "([^"]+)"/.exec(message)?.[1];
+    const missing = named ?? context.databasePath ?? 'that path';
+    const isMain =
+      context.databasePath === undefined || path.resolve(missing) === path.resolve(context.databasePath);
+    return new NotFoundError(`no database at ${missing}`, {
       cause: error,
-      hint: 'run `tradedb init` or `tradedb migrate up` to create it',
+      ...(isMain ? { hint: 'run `tradedb init` or `tradedb migrate up` to create it' } : {}),
     });
   }
   // Some calls wrap the engine's message ("Failed to extract statements: Parser Error: ...").

@@ -6,7 +6,7 @@ import type {
   DuckDBValue,
 } from '@duckdb/node-api';
 import { InterruptedError, QueryTimeoutError, type TradeDbError } from '../errors.js';
-import { type Observer, operationOf, type Role } from '../observability/observer.js';
+import { insideJob, type Observer, operationOf, type Role } from '../observability/observer.js';
 import { classifyDuckDbError, isInterrupt } from './classify.js';
 import { type BindValue, type Row, toBindables, toPlain } from './values.js';
 
@@ -26,7 +26,10 @@ export interface ResultSet {
 export interface StatementOptions {
   /** The table the statement is about, for metrics and spans. */
   table?: string;
-  /** Overrides `pool.query_timeout_ms` for this statement (0 = no limit), e.g. for migrations. */
+  /**
+   * Overrides `pool.query_timeout_ms` for this statement (0 = no limit). By
+   * default a statement inside a job (see `insideJob`) has no limit.
+   */
   timeoutMs?: number;
 }
 
@@ -42,7 +45,7 @@ const PREPARED_CACHE_SIZE = 64;
 
 /**
  * One DuckDB connection, lent out by the pool for one operation at a time.
- * Every statement gets the query timeout (via `interrupt()`), is classified
+ * Every statement outside a job gets the query timeout (via `interrupt()`), is classified
  * into typed errors, and is reported to the observer.
  */
 export class Session {
@@ -106,7 +109,7 @@ export class Session {
     this.throwIfAborted(sql);
     const end = this.begin(sql, options);
     let rows = 0;
-    let budgetMs = options?.timeoutMs ?? this.context.queryTimeoutMs;
+    let budgetMs = this.timeoutFor(options);
     try {
       const result = await this.timed(budgetMs, () =>
         this.connection.stream(sql, toBindables(params) as DuckDBValue[] | undefined),
@@ -186,7 +189,7 @@ export class Session {
     const commit = /^\s*COMMIT\b/i.test(sql);
     this.committing = commit;
     try {
-      const timeoutMs = commit ? 0 : (options?.timeoutMs ?? this.context.queryTimeoutMs);
+      const timeoutMs = commit ? 0 : this.timeoutFor(options);
       const { value, rows } = await this.timed(timeoutMs, work);
       end.ok(rows);
       return value;
@@ -270,6 +273,11 @@ export class Session {
         return typed;
       },
     };
+  }
+
+  /** The statement's own timeout, else none inside a job (seed, import, ...), else the pool's. */
+  private timeoutFor(options: StatementOptions | undefined): number {
+    return options?.timeoutMs ?? (insideJob() ? 0 : this.context.queryTimeoutMs);
   }
 
   private async timed<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> {

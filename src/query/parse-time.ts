@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { parseIsoMicros } from '../models/timestamp.js';
-import { microsToIso } from '../util/iso-time.js';
+import { daysFromCivil, MICROS_PER_DAY, microsToIso } from '../util/iso-time.js';
 
 const RELATIVE_UNIT_MICROS: Readonly<Record<string, bigint>> = {
   s: 1_000_000n,
@@ -9,6 +9,14 @@ const RELATIVE_UNIT_MICROS: Readonly<Record<string, bigint>> = {
   d: 86_400_000_000n,
   w: 604_800_000_000n,
 };
+
+/**
+ * The times a filter can compare with: those ISO-8601 writes with a
+ * four-digit year. A relative time further back (`-999999d`) names no such
+ * time, and would reach the query as text nothing parses.
+ */
+const EARLIEST_MICROS = BigInt(daysFromCivil(0, 1, 1)) * MICROS_PER_DAY;
+const LATEST_MICROS = BigInt(daysFromCivil(10_000, 1, 1)) * MICROS_PER_DAY - 1n;
 
 export interface ParseTimeOptions {
   /** The instant relative times count back from; default now. */
@@ -31,13 +39,17 @@ export function parseTime(text: string, options: ParseTimeOptions = {}): bigint 
   const nowMicros = BigInt((options.now ?? new Date()).getTime()) * 1000n;
   if (trimmed.toLowerCase() === 'now') return nowMicros;
   const relative = /^-(\d+)([smhdw])$/i.exec(trimmed);
-  if (relative) {
-    return nowMicros - BigInt(relative[1]!) * RELATIVE_UNIT_MICROS[relative[2]!.toLowerCase()]!;
-  }
-  const micros = parseIsoMicros(trimmed);
+  const micros = relative
+    ? nowMicros - BigInt(relative[1]!) * RELATIVE_UNIT_MICROS[relative[2]!.toLowerCase()]!
+    : parseIsoMicros(trimmed);
   if (micros === undefined) {
     throw new ValidationError(`${what}: "${text}" is not a time`, {
       hint: 'use an ISO-8601 date or instant (2026-11-27, 2026-11-27T08:00:00Z) or a relative time (-15m, -2h, -7d)',
+    });
+  }
+  if (micros < EARLIEST_MICROS || micros > LATEST_MICROS) {
+    throw new ValidationError(`${what}: "${text}" is outside the years 0000 to 9999`, {
+      hint: 'give a time between 0000-01-01 and 9999-12-31 (UTC)',
     });
   }
   return micros;

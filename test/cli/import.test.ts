@@ -201,9 +201,27 @@ describe('tradedb import: bad files', () => {
     const result = await importFile(db, 'ticks', fixture('ticks-malformed.csv'));
     expect(result.code).toBe(65);
     expect(result.stderr).toContain('2 rows of 3 rejected');
-    expect(result.stderr).toMatch(/ {2}line 3: malformed CSV record: Expected Number of Columns: 6 Found: 5/);
-    expect(result.stderr).toMatch(/ {2}line 4: malformed CSV record: Expected Number of Columns: 6 Found: 7/);
+    expect(result.stderr).toMatch(/ {2}line 3: malformed CSV record: expected 6 fields, found 5\n/);
+    expect(result.stderr).toMatch(/ {2}line 4: malformed CSV record: expected 6 fields, found 7\n/);
     expect(await sql(db, 'SELECT count(*) AS n FROM market_ticks')).toEqual([{ n: 0 }]);
+  });
+
+  it('says once per record how many fields it has, however many are missing or extra', async () => {
+    const db = freshDatabase();
+    const file = path.join(db.cwd, 'short-and-long.csv');
+    fs.writeFileSync(
+      file,
+      'ts,exchange,symbol,price,size,bid,ask,seq\n' +
+        '2026-11-27T08:00:00Z,X,BTC-USD,1.5\n' +
+        '2026-11-27T08:00:01Z,X,BTC-USD,1.5,1,1.4,1.6,2,extra,extra\n',
+    );
+    const result = await importFile(db, 'ticks', file);
+    expect(result.code).toBe(65);
+    const reported = result.stderr.split('\n').filter((line) => line.startsWith('  line '));
+    expect(reported).toEqual([
+      '  line 2: malformed CSV record: expected 8 fields, found 4',
+      '  line 3: malformed CSV record: expected 8 fields, found 10',
+    ]);
   });
 
   it.each([

@@ -180,6 +180,10 @@ describe('tradedb query orders', () => {
     ],
     [['--since', 'yesterday'], /--since: "yesterday" is not a time/, /-15m, -2h, -7d/],
     [['--until', '2026-02-30'], /--until: "2026-02-30" is not a time/, undefined],
+    // Relative times further back than year 0000 name no time a filter can take (were exit 65, "-infinity").
+    [['--since', '-999999d'], /--since: "-999999d" is outside the years 0000 to 9999/, /0000-01-01/],
+    [['--since', '-99999999999d'], /--since: "-99999999999d" is outside the years 0000 to 9999/, undefined],
+    [['--until', '-99999999999w'], /--until: "-99999999999w" is outside the years 0000 to 9999/, undefined],
     [['--status', 'bogus'], /--status "bogus": .*is not one of pending, open/, undefined],
     [['--side', 'long'], /--side "long": .*is not one of buy, sell/, undefined],
     [['--limit', '0'], /--limit "0": expected a positive integer/, undefined],

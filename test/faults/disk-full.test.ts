@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
+import { smallFileSystem } from '../helpers/small-fs.js';
 import { suiteDir, tempDir } from '../helpers/temp.js';
 import {
   configFor,
@@ -23,26 +23,6 @@ import { hiddenNames } from './harness.js';
  * seed fill it up: exit 74, nothing left that looks complete, and the
  * database as it was.
  */
-
-const mounted: string[] = [];
-afterEach(() => {
-  for (const point of mounted.splice(0)) execFileSync('umount', ['-l', point]);
-});
-
-function smallFileSystem(at: string, size: string, context: TestContext): string {
-  fs.mkdirSync(at, { recursive: true });
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', at], { stdio: 'pipe' });
-  } catch (error) {
-    const reason = (error as Error).message.split('\n')[0];
-    console.log(
-      `skipped: cannot mount a ${size} tmpfs at ${at} (${reason}); run as root to test a full disk`,
-    );
-    context.skip();
-  }
-  mounted.push(at);
-  return at;
-}
 
 /** A database with partitions to export and back up, and a small one (migrated, a few rows) that fits a tmpfs. */
 let template: string;

@@ -23,6 +23,10 @@ export interface Spawned {
 interface SpawnOptions {
   cwd: string;
   env?: Record<string, string>;
+  /** A file descriptor to write stdout to (a file, /dev/full) instead of a pipe; `output()` then has no stdout. */
+  stdout?: number;
+  /** The same for stderr. */
+  stderr?: number;
 }
 
 /** Runs `node <args>` as a real child process, with only PATH and HOME (and `env`) in its environment. */
@@ -30,14 +34,14 @@ export function spawnNode(args: string[], options: SpawnOptions): Spawned {
   const child = spawn(process.execPath, args, {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
     stdout += text;
   });
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
   });
   const done = new Promise<Finished>((resolve) =>

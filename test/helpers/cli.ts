@@ -10,8 +10,10 @@ export class Capture extends EventEmitter {
   ) {
     super();
   }
-  write(chunk: string): boolean {
+  write(chunk: string, callback?: (error?: Error | null) => void): boolean {
     this.text += chunk;
+    // As a real stream does: the callback runs later, once the chunk is "written".
+    if (callback) process.nextTick(callback, null);
     return true;
   }
 }

@@ -297,6 +297,8 @@ describe('hostile environment values', () => {
         );
         // Aliases first, then the TRADEDB_ names, which win.
         const order = [...Object.keys(ENV_ALIASES), ...KEY_SPECS.map((spec) => envVarFor(spec.key))];
+        // A TRADEDB_ name that is no setting is refused like an unknown key in the file.
+        for (const name of ['TRADEDB_NOPE', 'TRADEDB_POOL_NOPE']) if (env[name]) bad.push(name);
         for (const name of order) {
           const raw = env[name];
           if (raw === undefined || raw === '') continue;

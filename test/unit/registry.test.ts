@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CliScope } from '../../commands/action.js';
+import { Output } from '../../commands/io.js';
 import { COMMANDS, requestedCommand } from '../../commands/registry.js';
 import { Capture } from '../helpers/cli.js';
 
 describe('the command registry', () => {
+  const io = { stdout: new Capture(), stderr: new Capture(), env: {}, cwd: process.cwd() };
   const scope: CliScope = {
-    io: { stdout: new Capture(), stderr: new Capture(), env: {}, cwd: process.cwd() },
+    io,
+    out: new Output(io.stdout),
+    err: new Output(io.stderr, 'stderr'),
     setExitCode: () => {},
   };
 
