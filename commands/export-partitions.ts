@@ -205,7 +205,7 @@ async function printReport(ctx: CommandContext, report: ExportReport): Promise<v
   ctx.info(
     report.dry_run
       ? 'dry run: nothing was changed'
-      : `${report.exported} exported (${report.rows_exported} rows, ${report.bytes_exported} bytes), ` +
+      : `${report.exported} exported (${report.rows_exported} row${report.rows_exported === 1 ? '' : 's'}, ${report.bytes_exported} bytes), ` +
           `${report.retired} retired, ${report.expired} expired, ${report.rows_deleted} rows deleted, ` +
           `${report.failed} failed in ${report.duration_ms} ms`,
   );

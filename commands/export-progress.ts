@@ -111,7 +111,7 @@ function plainText(tally: Tally): string {
 function summary(tally: Tally): string {
   const parts = [
     `${tally.done}/${tally.total} partitions`,
-    `${tally.rows.toLocaleString('en-US')} rows`,
+    `${tally.rows.toLocaleString('en-US')} row${tally.rows === 1 ? '' : 's'}`,
     ...(tally.phase === 'export' ? [bytesText(tally.bytes)] : []),
     ...(tally.failed > 0 ? [`${tally.failed} failed`] : []),
   ];

@@ -78,7 +78,8 @@ describe('tradedb export-partitions', () => {
     ]);
     const result = await cli(['export-partitions'], { cwd: db.dir, env: db.env });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`export market_ticks ${db.day(3)}: done, 1 row,`);
+    expect(result.stderr).toContain('export: 1/1 partitions, 1 row,');
+    expect(result.stderr).toContain('1 exported (1 row,');
     expect(result.stdout).toContain(db.day(3));
     expect(result.stdout).not.toContain('not exported');
   });
