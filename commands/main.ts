@@ -83,7 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** The one place where errors become exit codes (DESIGN.md §4). */
+/** The one place where errors become exit codes (README "Exit codes"). */
 async function exitCodeFor(error: unknown, io: CliIo, argv: readonly string[]): Promise<number> {
   if (error instanceof CommanderError) {
     // Help and version end with exitCode 0; everything else commander rejects is a usage error.
