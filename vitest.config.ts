@@ -15,6 +15,7 @@ export default defineConfig({
     // Two files at a time on two cores: many files spend most of their time waiting for child
     // processes or the disk, and one worker (vitest's default here: cores - 1) leaves a core idle.
     maxWorkers: Number(process.env['TRADEDB_TEST_WORKERS'] ?? 2),
+    globalSetup: ['test/setup/build-once.ts'],
     setupFiles: ['test/setup/cleanup-hooks.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
