@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Output } from '../../commands/io.js';
+import { Output, OutputFailed } from '../../commands/io.js';
 import { csvLine } from '../../commands/render/csv.js';
 import { toJsonText } from '../../commands/render/json-text.js';
 import { Renderer } from '../../commands/render/renderer.js';
@@ -106,7 +107,51 @@ describe('csvLine', () => {
   });
 });
 
+/** A stream whose every write fails with `code`, reported to the callback and as an 'error' event, as Node's do. */
+class FailingStream extends EventEmitter {
+  constructor(private readonly code: string) {
+    super();
+  }
+  write(_chunk: string, callback?: (error?: Error | null) => void): boolean {
+    const error = Object.assign(new Error(`write ${this.code}`), { code: this.code });
+    process.nextTick(() => {
+      callback?.(error);
+      this.emit('error', error);
+    });
+    return true;
+  }
+}
+
 describe('Output', () => {
+  it('keeps a failed write (ENOSPC): flush waits for it, and the next write throws OutputFailed', async () => {
+    const output = new Output(new FailingStream('ENOSPC'));
+    await output.write('x');
+    await output.flush();
+    expect(output.failed).toBeInstanceOf(OutputFailed);
+    expect(output.failed?.message).toBe('cannot write to stdout: no space left on device (ENOSPC)');
+    expect(output.failed?.diskFull).toBe(true);
+    await expect(output.write('y')).rejects.toBeInstanceOf(OutputFailed);
+  });
+
+  it('a reader that left (EPIPE) is not a failure', async () => {
+    const output = new Output(new FailingStream('EPIPE'));
+    await output.write('x');
+    await output.flush();
+    expect(output.failed).toBeUndefined();
+    expect(output.isClosed).toBe(true);
+  });
+
+  it('a stream whose write takes no callback is flushed at once', async () => {
+    const recorded: string[] = [];
+    const stream = Object.assign(new EventEmitter(), {
+      write: (chunk: string) => recorded.push(chunk) > 0,
+    });
+    const output = new Output(stream);
+    await output.write('x');
+    await output.flush();
+    expect(recorded).toEqual(['x']);
+  });
+
   it('turns a closed pipe into OutputClosed instead of a crash', async () => {
     const stream = new Capture();
     const output = new Output(stream);
