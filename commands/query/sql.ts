@@ -36,11 +36,11 @@ export function makeQuerySqlCommand(scope: CliScope): Command {
       'after',
       `
 Only one SELECT runs (also FROM, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE,
-EXPLAIN of a SELECT), inside a READ ONLY transaction, on an instance that can reach no other file,
-load no extension and change no setting. Anything else (COPY, EXPORT,
-ATTACH, INSTALL, LOAD, SET, PRAGMA, CHECKPOINT, several statements) and
-table functions that read files without --allow-read are refused with exit
-65 before anything runs.
+EXPLAIN of a SELECT), inside a READ ONLY transaction, on an instance that
+can reach no other file, load no extension and change no setting. Anything
+else (COPY, EXPORT, ATTACH, INSTALL, LOAD, SET, PRAGMA, CHECKPOINT, several
+statements) and table functions that read files without --allow-read are
+refused with exit 65 before anything runs.
 
 Examples:
   $ tradedb query sql "SELECT symbol, count(*) AS n FROM trades GROUP BY symbol"

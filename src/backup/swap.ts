@@ -51,6 +51,16 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
   const hadWal = await exists(fs, wal);
   const release = replaced ? await holdTarget(options, warnings) : undefined;
   let opened: Pool | undefined;
+  let held = true;
+  const letGo = async () => {
+    if (!held) return;
+    held = false;
+    try {
+      await opened?.close();
+    } finally {
+      await release?.();
+    }
+  };
   try {
     await step(options.onStep, 'locked');
     throwIfAborted(options.signal);
@@ -103,13 +113,14 @@ export async function swapIn(options: SwapOptions): Promise<SwapResult> {
       }
       await io('removing', built, () => fs.unlink(built));
     }
+    // Replaced: nothing is left to hold, and nothing of the restore may stay behind once it reports 'swapped'.
+    await letGo();
     // Spill files of the old database are meaningless to the new one.
     await io('removing', `${target}.tmp`, () => fs.rm(`${target}.tmp`));
     await syncDir(fs, dir);
     await step(options.onStep, 'swapped');
   } finally {
-    await opened?.close();
-    await release?.();
+    await letGo();
   }
   return { replaced, kept, warnings };
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { classifyDuckDbError } from '../pool/classify.js';
 import type { ResultSet, Session } from '../pool/session.js';
 import { checkReadOnlySql, type SqlGuardOptions } from './sql-guard.js';
 
@@ -15,15 +16,24 @@ export async function* runReadOnlySql(
   options: SqlGuardOptions = {},
 ): AsyncGenerator<ResultSet> {
   await checkReadOnlySql(session.connection, sql, options);
-  await session.run('BEGIN TRANSACTION READ ONLY');
+  // The transaction is plumbing, not a statement of the caller's: it bypasses the session's metrics and spans.
+  await plumbing(session, 'BEGIN TRANSACTION READ ONLY');
   let committed = false;
   try {
     yield* session.stream(sql, Object.keys(params).length > 0 ? params : undefined);
-    await session.run('COMMIT');
+    await plumbing(session, 'COMMIT');
     committed = true;
   } finally {
     // Also reached when the consumer stops early (`| head`) or the statement fails.
-    if (!committed) await session.run('ROLLBACK').catch(() => undefined);
+    if (!committed) await plumbing(session, 'ROLLBACK').catch(() => undefined);
+  }
+}
+
+async function plumbing(session: Session, sql: string): Promise<void> {
+  try {
+    await session.connection.run(sql);
+  } catch (error) {
+    throw classifyDuckDbError(error);
   }
 }
 

@@ -31,6 +31,8 @@ beforeAll(async () => {
   allowed = path.join(root, 'allowed');
   fs.mkdirSync(allowed);
   fs.writeFileSync(path.join(allowed, 'in.csv'), 'n\n1\n');
+  fs.mkdirSync(path.join(root, 'elsewhere'));
+  fs.writeFileSync(path.join(root, 'elsewhere', 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
   const writer = await Pool.open({ config: await testConfig({ database_path: database }) });
   await writer.withWriter((db) =>
     db.run(
@@ -65,7 +67,9 @@ const targets = (): string[] => [
   path.join(allowed, 'export'),
   path.join(allowed, 'new.duckdb'),
   path.join(root, 'other.duckdb'),
-  '/etc/passwd',
+  // A file outside the tree of the database, as /etc/passwd would be (never a real system file: a broken
+  // guard would overwrite it).
+  path.join(root, 'elsewhere', 'passwd'),
   `${root}/*`,
 ];
 

@@ -11,6 +11,7 @@ import {
   parseOrderBy,
   parseTime,
   parseWhere,
+  type TradeDbConfig,
   ValidationError,
 } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
@@ -92,6 +93,7 @@ const asciiText = fc.oneof(
 let dir: string;
 let database: string;
 let pool: Pool;
+let suiteConfig: TradeDbConfig;
 let stored: Array<{ id: string; symbol: string }>;
 let fingerprint: string;
 
@@ -107,9 +109,8 @@ async function tableFingerprint(): Promise<string> {
 beforeAll(async () => {
   dir = suiteDir('tradedb-query-fuzz-');
   database = path.join(dir, 'trading.duckdb');
-  pool = await Pool.open({
-    config: await testConfig({ database_path: database, 'performance.num_threads': 1 }, dir),
-  });
+  suiteConfig = await testConfig({ database_path: database, 'performance.num_threads': 1 }, dir);
+  pool = await Pool.open({ config: suiteConfig });
   await new MigrationRunner({ pool }).up();
   const symbols = [...HOSTILE, ...fc.sample(hostileText, { numRuns: 60, seed: 7 })].filter(
     (s) => s.trim() !== '',
@@ -336,57 +337,65 @@ describe('hostile values against the database', () => {
     'through the CLI: query orders --where / --symbol / --order-by / --since, and query sql --param',
     async () => {
       const run = (...argv: string[]) => cli([...argv, '--database', database], { cwd: dir });
-      await fc.assert(
-        fc.asyncProperty(hostileText, fc.oneof(fc.string(), hostileText), async (value, junk) => {
-          // A whole --where argument: the part after "symbol=" is the value, spaces trimmed.
-          const where = await run(
-            'query',
-            'orders',
-            '--where',
-            `symbol=${value}`,
-            '--limit',
-            '10000',
-            '--json',
-          );
-          const trimmed = value.trim();
-          if (trimmed === '' || /^[=!<>~]/.test(trimmed)) {
-            // "symbol=" alone, or a value that extends the operator ("symbol=~x" is the operator "=~"): refused or read differently.
-            expect([0, 64, 65]).toContain(where.code);
-          } else {
-            expect(where.code, where.stderr).toBe(0);
-            expect(ids(JSON.parse(where.stdout))).toEqual(expectedIds((symbol) => symbol === trimmed));
-          }
-          const named = await run('query', 'orders', '--symbol', value, '--limit', '10000', '--json');
-          expect(named.code, named.stderr).toBe(0);
-          expect(ids(JSON.parse(named.stdout))).toEqual(expectedIds((symbol) => symbol === value));
-          const bound = await run(
-            'query',
-            'sql',
-            'SELECT count(*) AS n FROM orders WHERE symbol = $s',
-            '--param',
-            `s=${value}`,
-            '--json',
-          );
-          expect(bound.code, bound.stderr).toBe(0);
-          expect(JSON.parse(bound.stdout)).toEqual([{ n: expectedIds((symbol) => symbol === value).length }]);
-          // Junk in every other flag: refused with a usage or data error naming the flag, or accepted.
-          for (const [flag, argv] of [
-            ['--where', ['--where', junk]],
-            ['--order-by', ['--order-by', junk]],
-            ['--since', ['--since', junk]],
-            ['--status', ['--status', junk]],
-          ] as const) {
-            const result = await run('query', 'orders', ...argv, '--json');
-            expect([0, 64, 65], `${flag} ${JSON.stringify(junk)}: ${result.stderr}`).toContain(result.code);
-            if (result.code !== 0) expect(result.stderr).toContain(flag);
-          }
-          const order = await run('query', 'order', junk, '--json');
-          expect([0, 64, 65, 66], `query order ${JSON.stringify(junk)}: ${order.stderr}`).toContain(
-            order.code,
-          );
-        }),
-        params(25, 'query: hostile values through the CLI'),
-      );
+      // query sql opens the file sandboxed, which a process holding it with full access cannot: reopened below.
+      await pool.close();
+      try {
+        await fc.assert(
+          fc.asyncProperty(hostileText, fc.oneof(fc.string(), hostileText), async (value, junk) => {
+            // A whole --where argument: the part after "symbol=" is the value, spaces trimmed.
+            const where = await run(
+              'query',
+              'orders',
+              '--where',
+              `symbol=${value}`,
+              '--limit',
+              '10000',
+              '--json',
+            );
+            const trimmed = value.trim();
+            if (trimmed === '' || /^[=!<>~]/.test(trimmed)) {
+              // "symbol=" alone, or a value that extends the operator ("symbol=~x" is the operator "=~"): refused or read differently.
+              expect([0, 64, 65]).toContain(where.code);
+            } else {
+              expect(where.code, where.stderr).toBe(0);
+              expect(ids(JSON.parse(where.stdout))).toEqual(expectedIds((symbol) => symbol === trimmed));
+            }
+            const named = await run('query', 'orders', '--symbol', value, '--limit', '10000', '--json');
+            expect(named.code, named.stderr).toBe(0);
+            expect(ids(JSON.parse(named.stdout))).toEqual(expectedIds((symbol) => symbol === value));
+            const bound = await run(
+              'query',
+              'sql',
+              'SELECT count(*) AS n FROM orders WHERE symbol = $s',
+              '--param',
+              `s=${value}`,
+              '--json',
+            );
+            expect(bound.code, bound.stderr).toBe(0);
+            expect(JSON.parse(bound.stdout)).toEqual([
+              { n: expectedIds((symbol) => symbol === value).length },
+            ]);
+            // Junk in every other flag: refused with a usage or data error naming the flag, or accepted.
+            for (const [flag, argv] of [
+              ['--where', ['--where', junk]],
+              ['--order-by', ['--order-by', junk]],
+              ['--since', ['--since', junk]],
+              ['--status', ['--status', junk]],
+            ] as const) {
+              const result = await run('query', 'orders', ...argv, '--json');
+              expect([0, 64, 65], `${flag} ${JSON.stringify(junk)}: ${result.stderr}`).toContain(result.code);
+              if (result.code !== 0) expect(result.stderr).toContain(flag);
+            }
+            const order = await run('query', 'order', junk, '--json');
+            expect([0, 64, 65, 66], `query order ${JSON.stringify(junk)}: ${order.stderr}`).toContain(
+              order.code,
+            );
+          }),
+          params(25, 'query: hostile values through the CLI'),
+        );
+      } finally {
+        pool = await Pool.open({ config: suiteConfig });
+      }
     },
     timeout(25, 3000),
   );
