@@ -56,6 +56,8 @@ export async function buildProgram(scope: CliScope, argv: readonly string[]): Pr
 /** Output goes to the injected streams and errors become exceptions, on every subcommand. */
 function configureAll(command: Command, io: CliIo): void {
   command.exitOverride();
+  // Every subcommand's --help lists --json, --format, --database, --wait... under "Global Options".
+  command.configureHelp({ showGlobalOptions: true });
   command.configureOutput({
     writeOut: (text) => void io.stdout.write(text),
     writeErr: (text) => void io.stderr.write(text),
