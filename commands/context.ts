@@ -5,7 +5,7 @@ import { type Library, loadLibrary } from './library.js';
 import { FORMATS, type Format, Renderer } from './render/renderer.js';
 import { detectTerminal, type Terminal } from './terminal.js';
 
-/** The global options of DESIGN.md §7, as commander hands them to every subcommand. */
+/** The global options, as commander hands them to every subcommand. */
 export interface GlobalOptions {
   config?: string;
   database?: string;

@@ -97,7 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-/** The one place where errors become exit codes (DESIGN.md §4). */
+/** The one place where errors become exit codes (README "Exit codes"). */
 async function exitCodeFor(
   error: unknown,
   io: CliIo,

@@ -74,7 +74,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'bench',
-    summary: 'benchmark tradedb against raw @duckdb/node-api baselines (DESIGN.md §11 budgets)',
+    summary: 'benchmark tradedb against raw @duckdb/node-api baselines (budgets in BENCHMARKS.md)',
     load: async () => (await import('./bench/index.js')).makeBenchCommand,
   },
   {

@@ -20,7 +20,7 @@ interface SeedFlags {
 /** Days past `retention.cold_data_days` in the default window, so the expired tier has data too. */
 const EXTRA_DAYS = 7;
 
-/** `tradedb seed [...]`: a deterministic synthetic data set (DESIGN.md §7). */
+/** `tradedb seed [...]`: a deterministic synthetic data set. */
 export function makeSeedCommand(scope: CliScope): Command {
   return new Command('seed')
     .description('migrate up, then write a deterministic synthetic data set ending today (UTC)')

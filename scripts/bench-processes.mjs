@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Whole-process wall times, alternating the layer and its raw baseline in one
-// run (DESIGN.md §11): `tradedb --version` / `--help` against `node -e 0`, and
+// run: `tradedb --version` / `--help` against `node -e 0`, and
 // `tradedb query sql` against a raw @duckdb/node-api script doing the same
 // on a small database. Prints medians and ratios as JSON.
 //   node scripts/bench-processes.mjs [runs=15]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// D1 benchmarks (DESIGN.md §11), each side by side with its raw @duckdb/node-api
+// D1 benchmarks, each side by side with its raw @duckdb/node-api
 // baseline in one process, alternating the order, medians of several rounds:
 //   1. bulk tick append: MarketDataRepository.appendScaledTicks (and appendTicks from
 //      text) vs a raw appender fed DuckDBDataChunks, same rows, generation included;

@@ -29,7 +29,7 @@ interface Traits {
   exitCode: number;
 }
 
-/** One row per code: the CLI's exit code table of DESIGN.md §4 lives here. */
+/** One row per code: the CLI's exit code table (README "Exit codes") lives here. */
 const TRAITS: Record<ErrorCode, Traits> = {
   CONNECTION_TIMEOUT: { retryable: true, status: 503, exitCode: 75 },
   QUERY_TIMEOUT: { retryable: true, status: 504, exitCode: 75 },

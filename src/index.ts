@@ -1,6 +1,6 @@
 /**
  * tradedb: the public API. Services import from here; the CLI in commands/
- * uses nothing else. Sections follow the layers of DESIGN.md §1.
+ * uses nothing else. Sections follow the layers of README "Layout".
  */
 
 // Configuration

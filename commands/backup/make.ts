@@ -11,7 +11,7 @@ export interface BackupFlags {
 
 /** `tradedb backup [--out DIR] [--method file|export] [--keep N]`: make, verify and (with --keep) prune. */
 export async function runBackupCommand(ctx: CommandContext, flags: BackupFlags): Promise<HandlerResult> {
-  // Arguments first (STYLE.md lesson 5): nothing is opened for a bad --keep.
+  // Arguments first: nothing is opened for a bad --keep.
   const keep = await parseKeep(ctx, flags.keep);
   const { config } = await ctx.config();
   const { backup } = await ctx.library();

@@ -19,10 +19,10 @@ interface BenchFlags {
   markdown?: string;
 }
 
-/** `tradedb bench [scenario]`: the layer against raw @duckdb/node-api, with the budgets of DESIGN.md §11. */
+/** `tradedb bench [scenario]`: the layer against raw @duckdb/node-api, with the budgets of BENCHMARKS.md. */
 export function makeBenchCommand(scope: CliScope): Command {
   return new Command('bench')
-    .description('benchmark tradedb against raw @duckdb/node-api baselines (DESIGN.md §11 budgets)')
+    .description('benchmark tradedb against raw @duckdb/node-api baselines (budgets in BENCHMARKS.md)')
     .addArgument(new Argument('[scenario]', 'what to run').choices(SCENARIOS).default('all'))
     .option('--quick', 'small sizes and few rounds: a smoke run of a few seconds per scenario')
     .option('--rows <n>', 'ticks per batch (default 1000000; quick 20000)')

@@ -105,7 +105,7 @@ export function tableText(report: BenchReport, chalk: Chalk, width: number | und
   const passed = budgeted.filter((item) => item.pass === true).length;
   const unmeasured = budgeted.filter((item) => item.pass === null).length;
   lines.push(
-    `budgets (DESIGN.md §11): ${passed} pass, ${report.failed.length} fail${unmeasured > 0 ? `, ${unmeasured} not measured` : ''}`,
+    `budgets: ${passed} pass, ${report.failed.length} fail${unmeasured > 0 ? `, ${unmeasured} not measured` : ''}`,
   );
   if (budgeted.length > 0) {
     const summary = budgeted.map((item) => ({

@@ -3,7 +3,7 @@ import type { Condition, ModelSpec, SortKey } from '../../src/index.js';
 import { asUsage, integerFlag } from '../flags.js';
 import type { Library } from '../library.js';
 
-/** The list flags every `query` list command takes (DESIGN.md §7 "Filters"). */
+/** The list flags every `query` list command takes. */
 export interface ListFlags {
   where?: string[];
   orderBy?: string;

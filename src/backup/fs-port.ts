@@ -17,7 +17,7 @@ export interface FileHandleLike {
 }
 
 /**
- * The narrow file system the backup jobs go through (STYLE.md lesson 6), so
+ * The narrow file system the backup jobs go through, so
  * tests can make a write fail with ENOSPC or a rename fail half-way. DuckDB's
  * own writes (EXPORT, IMPORT, CHECKPOINT) do not pass through it.
  */

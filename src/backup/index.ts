@@ -1,4 +1,4 @@
-/** Backup and restore (DESIGN.md §9): the public part of src/backup. */
+/** Backup and restore (README "Backups"): the public part of src/backup. */
 export { type BackupOptions, type BackupResult, backup } from './backup.js';
 export type { BackupFs, FileHandleLike } from './fs-port.js';
 export { NODE_BACKUP_FS } from './fs-port.js';

@@ -16,7 +16,7 @@ export interface JobOptions {
   observer?: Observer;
   /** Aborting it stops the job; what it wrote so far is removed. */
   signal?: AbortSignal;
-  /** The file system; tests inject one that fails (STYLE.md lesson 6). */
+  /** The file system; tests inject one that fails. */
   fs?: BackupFs;
   onStep?: StepHook;
 }

@@ -1,8 +1,8 @@
 import type { BenchBudget, BenchResult, BenchScenario } from './types.js';
 
-const SOURCE = 'DESIGN.md §11';
+const SOURCE = 'BENCHMARKS.md budgets';
 
-/** The performance budgets of DESIGN.md §11, as ratios of tradedb to a raw @duckdb/node-api baseline. */
+/** The performance budgets (BENCHMARKS.md "Budgets"), as ratios of tradedb to a raw @duckdb/node-api baseline. */
 export const BUDGETS = {
   /** Bulk tick ingest through the repository: at least 0.9x the raw DataChunk appender's throughput. */
   bulkIngest: { op: '>=', ratio: 0.9, source: SOURCE },

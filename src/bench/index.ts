@@ -1,4 +1,4 @@
-/** Benchmarks of the layer against raw @duckdb/node-api baselines (DESIGN.md §11), used by `tradedb bench`. */
+/** Benchmarks of the layer against raw @duckdb/node-api baselines, used by `tradedb bench`. */
 export { BUDGETS, judge } from './budgets.js';
 export { runBench } from './run-bench.js';
 export {

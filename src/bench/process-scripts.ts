@@ -8,8 +8,8 @@ function duckdbUrl(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('@duckdb/node-api')).href;
 }
 
-/** ../shared/baselines/raw-lookup.mjs, with DuckDB resolved from this package instead of the working directory. */
-const RAW_LOOKUP = (url: string) => `// The floor for \`tradedb query order <id> --json\` (DESIGN.md §11).
+/** The raw lookup script, with DuckDB resolved from this package instead of the working directory. */
+const RAW_LOOKUP = (url: string) => `// The floor for \`tradedb query order <id> --json\` .
 const { DuckDBInstance } = await import(${JSON.stringify(url)});
 const [path, id] = process.argv.slice(2);
 const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
@@ -21,8 +21,8 @@ connection.closeSync();
 instance.closeSync();
 `;
 
-/** ../shared/baselines/raw-backup.mjs, with DuckDB resolved from this package. */
-const RAW_BACKUP = (url: string) => `// The floor for \`tradedb backup --method file\` (DESIGN.md §11).
+/** The raw backup script, with DuckDB resolved from this package. */
+const RAW_BACKUP = (url: string) => `// The floor for \`tradedb backup --method file\` .
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 const { DuckDBInstance } = await import(${JSON.stringify(url)});

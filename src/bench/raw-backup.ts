@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-/** sha256 of a file, read in 1 MiB pieces, as ../shared/baselines/raw-backup.mjs does. */
+/** sha256 of a file, read in 1 MiB pieces, as a plain script would. */
 export async function sha256File(file: string): Promise<string> {
   const hash = crypto.createHash('sha256');
   await new Promise<void>((resolve, reject) => {

@@ -57,7 +57,7 @@ export function* scaledTicks(batch: TickBatch): Generator<ScaledTick> {
 }
 
 /**
- * The raw baseline: the loop of ../shared/baselines/raw-append.mjs on the
+ * The raw baseline: the plain @duckdb/node-api appender loop on the
  * real table: DuckDB values built from the same integers, one DataChunk per
  * 2048 rows, `appendDataChunk`, one flush. Returns the rows appended.
  */

@@ -12,15 +12,15 @@ export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
 export interface BenchBudget {
   op: '<=' | '>=';
   ratio: number;
-  /** Where the budget is written down, e.g. "DESIGN.md §11". */
+  /** Where the budget is written down, e.g. "BENCHMARKS.md budgets". */
   source: string;
 }
 
 /**
  * One measured number of a scenario: the layer (tradedb) and its raw
  * `@duckdb/node-api` baseline doing the same work in the same run, and
- * `ratio = layer / baseline`. `budget` is null when DESIGN.md §11 sets
- * none for this number; `pass` is null then, and when a side could not be
+ * `ratio = layer / baseline`. `budget` is null when no budget is set
+ * for this number; `pass` is null then, and when a side could not be
  * measured (`note` says why).
  */
 export interface BenchResult {

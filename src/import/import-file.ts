@@ -17,7 +17,7 @@ const DEFAULT_REPORT_LIMIT = 10;
 
 /**
  * Validated bulk load of ticks, orders or trades from a CSV or Parquet file
- * (DESIGN.md §7 `tradedb import`). DuckDB reads the file; every row is
+ * (`tradedb import`). DuckDB reads the file; every row is
  * checked (required columns, types, enums, signs, at most 8 fractional
  * digits, unique keys, and for trades a fillable order they do not
  * overfill); the load is all-or-nothing in one transaction. A file with

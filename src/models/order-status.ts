@@ -2,7 +2,7 @@ import { ValidationError } from '../errors.js';
 import type { OrderStatus } from './enums.js';
 
 /**
- * The order life cycle of DESIGN.md §6. An order that fills completely in
+ * The order life cycle. An order that fills completely in
  * one execution goes straight from open to filled, and further fills keep
  * an order partially_filled.
  */

@@ -43,7 +43,7 @@ export type ApplyRetentionOptions = Omit<ExportPartitionsOptions, 'force' | 'app
 
 /**
  * Exports every partition past the hot tier that is still in the database
- * and not exported or stale (DESIGN.md §8), each into
+ * and not exported or stale (README "Partitions and the Parquet cold tier"), each into
  * `<root>/<table>/date=YYYY-MM-DD/`, and with `applyRetention` then deletes
  * verified cold rows and expired partitions. One partition's failure is
  * recorded in its result and the others still run; look at `failed`.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { PartitionFs } from './fs.js';
 
 /**
- * The cold tier's layout (DESIGN.md §8):
+ * The cold tier's layout (README "Partitions and the Parquet cold tier"):
  * `<root>/<table>/date=YYYY-MM-DD/<table>-YYYY-MM-DD.parquet` and one
  * `<root>/<table>/_manifest.json`. Everything the job writes on the way
  * starts with `_` or `.`, which Spark, Trino, Athena and DuckDB's hive

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 
-/** The tables that are split into UTC-day partitions (DESIGN.md §8). */
+/** The tables that are split into UTC-day partitions (README "Partitions and the Parquet cold tier"). */
 export const PARTITIONED_TABLES = [
   'market_ticks',
   'trades',

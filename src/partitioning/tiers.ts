@@ -1,7 +1,7 @@
 import type { TradeDbConfig } from '../config/schema.js';
 
 /**
- * Where a partition lives by age (DESIGN.md §8): hot = database only, warm =
+ * Where a partition lives by age (README "Partitions and the Parquet cold tier"): hot = database only, warm =
  * database and Parquet, cold = Parquet only, expired = deleted everywhere.
  */
 export type Tier = 'hot' | 'warm' | 'cold' | 'expired';

@@ -46,5 +46,5 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** Rows per page when no limit is given (DESIGN.md §7: `--limit` defaults to 100). */
+/** Rows per page when no limit is given (`--limit` defaults to 100). */
 export const DEFAULT_LIMIT = 100;

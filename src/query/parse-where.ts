@@ -5,7 +5,7 @@ const WHERE = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*([=!<>~]+)([\s\S]*)$/;
 const OPERATOR_LIST = FILTER_OPERATORS.join(' ');
 
 /**
- * Parses `column<op>value` (the `--where` syntax of DESIGN.md §7) with op in
+ * Parses `column<op>value` (the `--where` syntax of `tradedb query`) with op in
  * `= != > >= < <= ~`. The value is kept as text; the query builder checks
  * the column against the model and converts the value to its type.
  *

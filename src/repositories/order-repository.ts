@@ -116,7 +116,7 @@ export class OrderRepository {
   }
 
   /**
-   * Moves an order to `status` along the life cycle of DESIGN.md §6. An
+   * Moves an order to `status` along the order life cycle. An
    * illegal transition is a ValidationError, a missing order NotFoundError.
    * `filled` and `partially_filled` must agree with the filled quantity
    * (fills themselves go through TradeRepository.recordFill).

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/temp.js';
 beforeAll(buildOnce, 300_000);
 
 const SCENARIOS = ['insert', 'query', 'concurrent', 'export', 'backup', 'process'];
-/** The six budgets of DESIGN.md §11, by the ratio each one sets. */
+/** The six budgets, by the ratio each one sets. */
 const BUDGET_COUNT = 6;
 
 interface Result {

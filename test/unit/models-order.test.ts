@@ -49,7 +49,7 @@ describe('prepareOrder', () => {
 });
 
 describe('the order life cycle', () => {
-  it('allows exactly the transitions of DESIGN.md §6 (plus open -> filled in one fill)', () => {
+  it('allows exactly the transitions of the order life cycle (plus open -> filled in one fill)', () => {
     const allowed = new Set(
       Object.entries(ORDER_TRANSITIONS).flatMap(([from, targets]) => targets.map((to) => `${from}->${to}`)),
     );

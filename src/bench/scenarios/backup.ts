@@ -16,7 +16,7 @@ import type { BenchWorkspace } from '../workspace.js';
  * Backup, in this process: `backup({ method: 'file' })` against raw-backup.mjs's
  * steps and against a plain copy + sha256; `backup({ method: 'export' })`
  * against a raw EXPORT DATABASE + sha256. (The whole-process budget of
- * DESIGN.md §11 is measured by the process scenario.)
+ * the whole-process budget is measured by the process scenario.)
  */
 export async function runBackup(ctx: ScenarioContext): Promise<ScenarioReport> {
   const started = performance.now();

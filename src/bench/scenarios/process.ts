@@ -22,7 +22,7 @@ interface Pair {
 }
 
 /**
- * Whole processes, the budgets of DESIGN.md §11 that are about what an
+ * Whole processes, the budgets of BENCHMARKS.md that are about what an
  * operator waits for: `tradedb --version` and `--help` against `node -e 0`,
  * `query order <id> --json` against raw-lookup.mjs, and `backup --method
  * file` against raw-backup.mjs, on a scratch database. Needs the built CLI.

@@ -1,7 +1,7 @@
 // E1 benchmark: `exportPartitions` (what `tradedb export-partitions` runs) against a raw
 // `COPY ... TO ... (FORMAT parquet, COMPRESSION zstd, PARTITION_BY ...)` of the same rows,
 // in one process, on one DuckDB instance with the same settings, alternating the order.
-// Usage: npx tsc -p tsconfig.build.json && node notes/e1-bench.mjs [rows=5000000] [days=10] [rounds=3]
+// Usage: npx tsc -p tsconfig.build.json && node scripts/e1-bench.mjs [rows=5000000] [days=10] [rounds=3]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
