@@ -26,6 +26,16 @@ Exit codes: 0 ok, 64 usage, 65 data, 66 not found, 70 internal, 73 exists,
  * stand-ins with their name and summary, enough for help and suggestions.
  */
 export async function buildProgram(scope: CliScope, argv: readonly string[]): Promise<Command> {
+  const wanted = requestedCommand(argv);
+  return makeProgram(scope, (name) => name === wanted);
+}
+
+/** Every subcommand loaded in full: for `tradedb completion`, which describes them all. */
+export function buildFullProgram(scope: CliScope): Promise<Command> {
+  return makeProgram(scope, () => true);
+}
+
+async function makeProgram(scope: CliScope, loadInFull: (name: string) => boolean): Promise<Command> {
   const program = new Command('tradedb')
     .description('Database layer and operator tool for a DuckDB trading database')
     .version(TOOL_VERSION, '-V, --version', 'print the version')
@@ -41,10 +51,9 @@ export async function buildProgram(scope: CliScope, argv: readonly string[]): Pr
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 
-  const wanted = requestedCommand(argv);
   for (const entry of COMMANDS) {
     program.addCommand(
-      entry.name === wanted
+      loadInFull(entry.name)
         ? (await entry.load())(scope)
         : new Command(entry.name).description(entry.summary),
     );
@@ -57,6 +66,8 @@ export async function buildProgram(scope: CliScope, argv: readonly string[]): Pr
 /** Output goes to the injected streams and errors become exceptions, on every subcommand. */
 function configureAll(command: Command, scope: CliScope): void {
   command.exitOverride();
+  // Every subcommand's --help lists --json, --format, --database, --wait... under "Global Options".
+  command.configureHelp({ showGlobalOptions: true });
   command.configureOutput({
     writeOut: (text) => scope.out.writeNow(text),
     writeErr: (text) => scope.err.writeNow(text),

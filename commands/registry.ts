@@ -82,6 +82,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'create a small demo database (migrated, seeded) and take a short tour of the lookups',
     load: async () => (await import('./demo.js')).makeDemoCommand,
   },
+  {
+    name: 'completion',
+    summary: 'print a shell completion script (bash, zsh or fish) for subcommands, options and values',
+    load: async () => (await import('./completion/index.js')).makeCompletionCommand,
+  },
 ];
 
 /** Global options that take a value: their value is not the subcommand's name. */

@@ -85,6 +85,11 @@ describe('installed from a packed tarball, outside the clone', () => {
     expect(seeded.rows.orders).toBe(5);
     const orders = JSON.parse((await tradedb('query', 'orders', '--json')).stdout);
     expect(orders).toHaveLength(5);
+    // migrate create writes into the project, where a reinstall keeps it; an empty file is pending, not an error.
+    const created = await tradedb('migrate', 'create', 'add_fee_currency');
+    expect(created.stdout.trim()).toBe(path.join(project, 'migrations', '004_add_fee_currency.sql'));
+    const pending = JSON.parse((await tradedb('migrate', 'status', '--json')).stdout);
+    expect(pending.at(-1)).toMatchObject({ version: '004', state: 'pending' });
     // Nothing was written into the installed package.
     expect(fs.readdirSync(path.join(project, 'node_modules', 'tradedb', 'migrations')).sort()).toEqual([
       '001_initial_schema.sql',
