@@ -223,7 +223,7 @@ export async function runCrashCase(testCase: CrashCase, root: string): Promise<C
     if (failure) throw (failure as PromiseRejectedResult).reason;
     const left = missed();
     if (left.length === 0 || round === 2) break;
-    for (const kind of left) points.push(pointOfKind(kind, calibration.labels, prng));
+    for (const kind of left) points.push(pointOfKind(kind, calibration.labels, prng, round));
   }
   report.points = points.length;
   report.kindsMissed = missed();
@@ -323,13 +323,15 @@ function planPoints(testCase: CrashCase, calibration: Calibration, prng: Prng): 
 
 /** The point to try instead of one whose run finished first: the same kind elsewhere, or any crash point. */
 function replacementFor(point: KillPoint, labels: readonly string[], prng: Prng): KillPoint {
-  return point.kind === 'crash' ? pointOfKind(kindOf(point.label), labels, prng) : crashPoint(labels, prng);
+  return point.kind === 'crash' ? pointOfKind(kindOf(point.label), labels, prng, 1) : crashPoint(labels, prng);
 }
 
-/** A crash point at a random occurrence of `kind` in the calibration run, on a random side. */
-function pointOfKind(kind: string, labels: readonly string[], prng: Prng): KillPoint {
+/** A crash point at an occurrence of `kind` in the calibration run, on a random side. */
+function pointOfKind(kind: string, labels: readonly string[], prng: Prng, retry: number): KillPoint {
   const same = labels.flatMap((label, index) => (kindOf(label) === kind ? [index + 1] : []));
-  const at = same[Math.floor(prng.next() * same.length)] ?? 1;
+  // The first retry aims at the kind's first occurrence, which every run that does the kind reaches
+  // (a later one may not come when a run takes another path); the second at a random one.
+  const at = (retry === 0 ? same[0] : same[Math.floor(prng.next() * same.length)]) ?? 1;
   return crashAt(labels, at, prng.next() < 0.5 ? 'before' : 'after');
 }
 
