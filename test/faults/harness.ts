@@ -323,7 +323,9 @@ function planPoints(testCase: CrashCase, calibration: Calibration, prng: Prng): 
 
 /** The point to try instead of one whose run finished first: the same kind elsewhere, or any crash point. */
 function replacementFor(point: KillPoint, labels: readonly string[], prng: Prng): KillPoint {
-  return point.kind === 'crash' ? pointOfKind(kindOf(point.label), labels, prng, 1) : crashPoint(labels, prng);
+  return point.kind === 'crash'
+    ? pointOfKind(kindOf(point.label), labels, prng, 1)
+    : crashPoint(labels, prng);
 }
 
 /** A crash point at an occurrence of `kind` in the calibration run, on a random side. */

@@ -22,14 +22,15 @@ describe("a project's own migrations", () => {
     writeMigration(
       project,
       '005_add_desk.sql',
-      'ALTER TABLE orders ADD COLUMN desk VARCHAR;',
-      'ALTER TABLE orders DROP COLUMN desk;',
+      // Tables of their own: DuckDB cannot drop a column of an indexed table such as `orders`.
+      'CREATE TABLE desks (desk VARCHAR);',
+      'DROP TABLE desks;',
     );
     writeMigration(
       project,
       '004_add_note.sql',
-      'ALTER TABLE trades ADD COLUMN note VARCHAR;',
-      'ALTER TABLE trades DROP COLUMN note;',
+      'CREATE TABLE notes (note VARCHAR);',
+      'DROP TABLE notes;',
     );
     const pool = await memoryPool();
     const runner = new MigrationRunner({ pool, projectDirectory: project });
@@ -47,8 +48,8 @@ describe("a project's own migrations", () => {
       ),
     );
     expect(columns).toEqual([
-      { table_name: 'orders', column_name: 'desk' },
-      { table_name: 'trades', column_name: 'note' },
+      { table_name: 'desks', column_name: 'desk' },
+      { table_name: 'notes', column_name: 'note' },
     ]);
     expect((await runner.down({ steps: 2 })).results.map((result) => result.version)).toEqual(['005', '004']);
   });
