@@ -26,12 +26,7 @@ describe("a project's own migrations", () => {
       'CREATE TABLE desks (desk VARCHAR);',
       'DROP TABLE desks;',
     );
-    writeMigration(
-      project,
-      '004_add_note.sql',
-      'CREATE TABLE notes (note VARCHAR);',
-      'DROP TABLE notes;',
-    );
+    writeMigration(project, '004_add_note.sql', 'CREATE TABLE notes (note VARCHAR);', 'DROP TABLE notes;');
     const pool = await memoryPool();
     const runner = new MigrationRunner({ pool, projectDirectory: project });
     const report = await runner.up();
