@@ -10,6 +10,9 @@ import { insideJob, type Observer, operationOf, type Role } from '../observabili
 import { classifyDuckDbError, isInterrupt } from './classify.js';
 import { type BindValue, type Row, toBindables, toPlain } from './values.js';
 
+/** How often a timed-out statement is interrupted again until it stops. */
+const INTERRUPT_REPEAT_MS = 10;
+
 export type Params = readonly BindValue[] | Readonly<Record<string, BindValue>>;
 
 export interface Column {
@@ -283,17 +286,22 @@ export class Session {
   private async timed<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> {
     this.timedOut = false;
     this.running += 1;
+    let again: NodeJS.Timeout | undefined;
     const timer =
       timeoutMs > 0
         ? setTimeout(() => {
             this.timedOut = true;
             this.connection.interrupt();
+            // An interrupt that lands before DuckDB starts executing (a short timeout, a busy machine)
+            // is lost: repeat it until the statement gives up.
+            again = setInterval(() => this.connection.interrupt(), INTERRUPT_REPEAT_MS);
           }, timeoutMs)
         : undefined;
     try {
       return await work();
     } finally {
       if (timer) clearTimeout(timer);
+      if (again) clearInterval(again);
       this.running -= 1;
     }
   }
