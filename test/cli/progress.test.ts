@@ -3,17 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
-/** Enough work for several progress lines at a 10 ms interval. */
+/** Enough work (a few hundred ms) for several progress lines at a 5 ms interval. */
 const SEED = [
   'seed',
   '--symbols',
-  '3',
+  '2',
   '--days',
-  '20',
+  '6',
   '--ticks-per-day',
-  '96',
+  '48',
   '--orders',
-  '400',
+  '60',
   '--end-date',
   '2026-11-27',
 ];
