@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import type { AfterStep, ExportEvent, ExportReport, PartitionResult } from '../src/index.js';
+import type { AfterStep, ExportReport, PartitionResult } from '../src/index.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
+import { ExportProgress } from './export-progress.js';
 import type { Library } from './library.js';
 import { checkTableFlag } from './partitions.js';
 import { resultSet } from './render/rows.js';
@@ -20,9 +21,10 @@ interface ExportFlags {
 
 /**
  * Test-only: `TRADEDB_TEST_EXPORT_PAUSE=<step>` (staging | written | swapped
- * | recorded) makes the first partition's export stop after that step, print
- * `tradedb-test: paused after <step> <table> <date>` on stderr and wait, so
- * that a test can SIGKILL the process at a known moment. Unset in production.
+ * | batch-swapped | recorded; see ExportStep) makes the first batch of
+ * partitions stop after that step, print `tradedb-test: paused after <step>
+ * <table> <date>` on stderr and wait, so that a test can SIGKILL the process
+ * at a known moment. Unset in production.
  */
 export const PAUSE_ENV = 'TRADEDB_TEST_EXPORT_PAUSE';
 
@@ -104,7 +106,7 @@ Examples:
         await ctx.trackJob(
           'export-partitions',
           async () => {
-            const progress = new Progress(ctx);
+            const progress = new ExportProgress(ctx);
             let report: ExportReport;
             try {
               report = await lib.exportPartitions(pool, {
@@ -217,39 +219,6 @@ function failureError(lib: Library, failures: PartitionResult[], total: number) 
     `${failures.length} of ${total} partition steps failed; first: ${first.action} ${where}: ${error.message}`,
     { cause: error, hint: error.hint ?? 'fix the cause and run again: finished partitions are not redone' },
   );
-}
-
-/** A one-line progress bar on a terminal; a plain line per finished step otherwise (cron mail). */
-class Progress {
-  private drawn = false;
-
-  constructor(private readonly ctx: CommandContext) {}
-
-  event(event: ExportEvent): void {
-    if (this.ctx.terminal.progress) {
-      if (event.type === 'start') {
-        const { item } = event;
-        this.ctx.err.writeNow(
-          `\r\x1b[K[${event.index + 1}/${event.total}] ${item.action} ${item.table} ${item.date} (${item.rows} rows)`,
-        );
-        this.drawn = true;
-      }
-      return;
-    }
-    if (event.type !== 'end') return;
-    const { result } = event;
-    const size = result.bytes === null ? '' : `, ${result.bytes} bytes`;
-    const time = result.duration_ms === null ? '' : `, ${result.duration_ms} ms`;
-    const why = result.error ? `: ${result.error.message}` : '';
-    this.ctx.info(
-      `${result.action} ${result.table} ${result.date}: ${result.status}, ${result.rows} rows${size}${time}${why}`,
-    );
-  }
-
-  finish(): void {
-    if (this.drawn) this.ctx.err.writeNow('\r\x1b[K');
-    this.drawn = false;
-  }
 }
 
 function pauseHook(ctx: CommandContext): AfterStep | undefined {

@@ -192,6 +192,7 @@ export {
   type PartitionInfo,
 } from './partitioning/discover.js';
 export type { AfterStep, ExportStep, PartitionRef } from './partitioning/export-partition.js';
+export { EXPORT_STEPS } from './partitioning/export-partition.js';
 export { NODE_PARTITION_FS, type PartitionFs } from './partitioning/fs.js';
 export {
   type ApplyRetentionOptions,

@@ -116,6 +116,11 @@ export async function recordExport(session: Session, entry: LedgerEntry): Promis
   );
 }
 
+/** Records a batch of exports in the caller's transaction: all of them or, after a crash, none. */
+export async function recordExports(session: Session, entries: readonly LedgerEntry[]): Promise<void> {
+  for (const entry of entries) await recordExport(session, entry);
+}
+
 /** Marks a partition's rows as gone from the database, its export verified at `at`. */
 export async function markRetired(session: Session, table: string, date: string, at: string): Promise<void> {
   await session.run(

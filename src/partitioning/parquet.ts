@@ -16,6 +16,21 @@ export async function parquetRowCount(session: Session, files: readonly string[]
   return Number(row?.rows ?? 0n);
 }
 
+/** The footer row count of each file, by the path given (one read of every footer). */
+export async function parquetRowCounts(
+  session: Session,
+  files: readonly string[],
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (files.length === 0) return counts;
+  const list = files.map(quoteLiteral).join(', ');
+  const rows = await session.all<{ file: string; rows: bigint | null }>(
+    `SELECT file_name AS file, CAST(num_rows AS BIGINT) AS rows FROM parquet_file_metadata([${list}])`,
+  );
+  for (const row of rows) counts.set(row.file, Number(row.rows ?? 0n));
+  return counts;
+}
+
 /** Absolute paths of a partition folder's files. */
 export function filePaths(dir: string, names: readonly string[]): string[] {
   return names.map((name) => path.join(dir, name));

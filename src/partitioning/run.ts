@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Pool } from '../pool/pool.js';
 import { ageInDays, utcDay } from './days.js';
 import { type DiscoveredTable, discover } from './discover.js';
-import { type ExportSettings, exportPartition } from './export-partition.js';
+import { type BatchOutcome, batchesOf, exportBatch } from './export-batch.js';
+import type { ExportSettings } from './export-partition.js';
 import { NODE_PARTITION_FS, type PartitionFs, typedFs } from './fs.js';
 import type { ExportPartitionsOptions } from './job.js';
 import { dayOfPartitionDir, MANIFEST_NAME, removeLeftovers, tableDir } from './layout.js';
@@ -89,16 +90,7 @@ export class Run {
         now: this.now,
         afterStep: this.options.afterStep,
       };
-      await this.each('export', items, async (item) => {
-        try {
-          const entry = await exportPartition(settings, byName.get(item.table)!, item.date);
-          outcomes.set(key(item.table, item.date), { status: 'done', entry });
-          return { rows: entry.rows, bytes: entry.bytes, path: entry.path };
-        } catch (error) {
-          outcomes.set(key(item.table, item.date), { status: 'failed' });
-          throw error;
-        }
-      });
+      await this.exportInBatches(items, byName, settings, outcomes);
     }
 
     if (this.kind.retention) {
@@ -127,6 +119,83 @@ export class Run {
     return this.pool.withReader((session) =>
       discover(session, this.specs, this.now, this.pool.config.retention),
     );
+  }
+
+  /**
+   * Exports the planned partitions in batches of consecutive days of one
+   * table (export-batch.ts); skips are reported as they come. Progress gets
+   * each batch's start and end events together, in plan order.
+   */
+  private async exportInBatches(
+    items: readonly PlannedItem[],
+    byName: ReadonlyMap<string, DiscoveredTable>,
+    settings: ExportSettings,
+    outcomes: Map<string, ExportOutcome>,
+  ): Promise<void> {
+    const emit = this.options.onEvent ?? (() => {});
+    const total = items.length;
+    emit({ type: 'phase', phase: 'export', total });
+    const indexOf = new Map(items.map((item, index) => [item, index]));
+    const finish = (item: PlannedItem, result: PartitionResult) => {
+      this.results.push(result);
+      emit({ type: 'end', index: indexOf.get(item)!, total, result });
+    };
+    for (const group of groupsOf(items)) {
+      if (group[0]!.action === 'skip') {
+        for (const item of group) {
+          emit({ type: 'start', index: indexOf.get(item)!, total, item });
+          finish(item, resultOf(item, 'skipped'));
+        }
+        continue;
+      }
+      for (const batch of batchesOf(group)) {
+        const started = performance.now();
+        for (const item of batch) emit({ type: 'start', index: indexOf.get(item)!, total, item });
+        const table = byName.get(batch[0]!.table)!;
+        let done: Map<string, BatchOutcome>;
+        try {
+          done = await exportBatch(
+            settings,
+            table,
+            batch.map((item) => item.date),
+          );
+        } catch (error) {
+          const typed = asTyped(error);
+          if (typed.code === 'INTERRUPTED') throw typed;
+          done = new Map(batch.map((item) => [item.date, { status: 'failed', error: typed }]));
+        }
+        // The batch's time, shared out by rows: what each partition cost, roughly.
+        const ms = elapsed(started);
+        const rows = Math.max(1, sum(batch.map((item) => item.rows)));
+        for (const item of batch) {
+          const outcome = done.get(item.date) ?? { status: 'failed', error: new Error('not exported') };
+          const duration_ms = Math.round((ms * item.rows) / rows);
+          outcomes.set(
+            key(item.table, item.date),
+            outcome.status === 'done' ? outcome : { status: 'failed' },
+          );
+          if (outcome.status === 'done') {
+            const { entry } = outcome;
+            finish(item, {
+              ...resultOf(item, 'done'),
+              rows: entry.rows,
+              bytes: entry.bytes,
+              path: entry.path,
+              duration_ms,
+            });
+          } else if (outcome.status === 'skipped') {
+            finish(item, { ...resultOf(item, 'skipped'), reason: outcome.reason, duration_ms });
+          } else {
+            finish(item, {
+              ...resultOf(item, 'failed'),
+              rows: 0,
+              error: asTyped(outcome.error),
+              duration_ms,
+            });
+          }
+        }
+      }
+    }
   }
 
   /** Runs the items one by one; a failure is recorded and the next item runs, unless the run was interrupted. */
@@ -213,4 +282,17 @@ export class Run {
       duration_ms: elapsed(this.started),
     };
   }
+}
+
+/** Consecutive items of one table and one kind (exports, or skips), in plan order. */
+function groupsOf(items: readonly PlannedItem[]): PlannedItem[][] {
+  const groups: PlannedItem[][] = [];
+  for (const item of items) {
+    const last = groups.at(-1)?.[0];
+    const exporting = item.action === 'export';
+    if (last && last.table === item.table && (last.action === 'export') === exporting)
+      groups.at(-1)!.push(item);
+    else groups.push([item]);
+  }
+  return groups;
 }

@@ -73,15 +73,16 @@ async function expectRecovered(db: CliDatabase): Promise<void> {
 }
 
 describe('export-partitions killed with SIGKILL', () => {
-  // The cold day (6) is exported first; the kill lands in its re-export.
+  // The cold day (6) and the warm day (3) are re-exported in one batch, day 6 first.
   it.each([
-    ['staging', OLD.cold, OLD.cold],
-    ['written', OLD.cold, OLD.cold],
-    ['swapped', NEW.cold, OLD.cold],
-    ['recorded', NEW.cold, NEW.cold],
+    ['staging', OLD.cold, OLD.warm, OLD.cold, 2],
+    ['written', OLD.cold, OLD.warm, OLD.cold, 2],
+    ['swapped', NEW.cold, OLD.warm, OLD.cold, 1],
+    ['batch-swapped', NEW.cold, NEW.warm, OLD.cold, 0],
+    ['recorded', NEW.cold, NEW.warm, NEW.cold, 0],
   ])(
     'after step %s leaves the old or the new partition visible, never a mix, and the next run finishes',
-    async (step, visible, recorded) => {
+    async (step, cold, warm, recorded, staged) => {
       const db = await staleExport();
       const run = spawnBin(['export-partitions'], {
         cwd: db.dir,
@@ -96,14 +97,14 @@ describe('export-partitions killed with SIGKILL', () => {
       const finished = await run.done;
       expect(finished.signal).toBe('SIGKILL');
 
-      expect(await visibleRows(db, 6)).toBe(visible);
-      expect(await visibleRows(db, 3)).toBe(OLD.warm);
+      expect(await visibleRows(db, 6)).toBe(cold);
+      expect(await visibleRows(db, 3)).toBe(warm);
       const ledger = await withCliPool(db, ledgerRows);
       expect(Number(ledger.find((row) => row['partition_date'] === db.day(6))!['row_count'])).toBe(recorded);
-      // The manifest is written at the end of the table: still the old one.
+      // The manifest is written at the end of the run: still the old one.
       expect(manifestRows(db)).toEqual({ [db.day(6)]: OLD.cold, [db.day(3)]: OLD.warm });
-      // Before the swap the staging folder is left behind (hidden); the next run removes it.
-      expect(hidden(db)).toHaveLength(step === 'staging' || step === 'written' ? 1 : 0);
+      // A partition not yet moved into place leaves its staging folder behind (hidden); the next run removes it.
+      expect(hidden(db)).toHaveLength(staged);
 
       await expectRecovered(db);
     },
@@ -112,11 +113,7 @@ describe('export-partitions killed with SIGKILL', () => {
   it('at whatever moment the first partition finishes leaves every day old or new, and the next run finishes', async () => {
     const db = await staleExport();
     const run = spawnBin(['export-partitions'], { cwd: db.dir, env: db.env });
-    await waitFor(
-      () => run.output().stderr.includes('export market_ticks'),
-      30_000,
-      'the first progress line',
-    );
+    await waitFor(() => run.output().stderr.includes('export: 1/'), 30_000, 'the first progress line');
     run.child.kill('SIGKILL');
     await run.done;
     expect([OLD.cold, NEW.cold]).toContain(await visibleRows(db, 6));

@@ -87,15 +87,21 @@ describe('tradedb export-partitions', () => {
   it('prints plain progress lines when stderr is not a terminal, a redrawn line when it is', async () => {
     const plain = await setUp();
     const cron = await cli(['export-partitions'], { cwd: plain.dir, env: plain.env });
-    expect(cron.stderr).toContain(`export market_ticks ${plain.day(6)}: done, 40 rows`);
+    // The first partition and the end of the phase (and, on a long run, a line every few seconds).
+    expect(cron.stderr).toContain(`export: 1/2 partitions, 40 rows`);
+    expect(cron.stderr).toMatch(
+      /export: 2\/2 partitions, \d+ rows, [\d.]+ kB \(last: market_ticks \d{4}-\d\d-\d\d done\)/,
+    );
     expect(cron.stderr).not.toContain('\r');
     expect(cron.stdout).toContain(plain.day(3));
 
     const tty = await setUp();
     const terminal = await cli(['export-partitions'], { cwd: tty.dir, env: tty.env, tty: true });
     expect(terminal.code).toBe(0);
-    expect(terminal.stderr).toContain(`\r\x1b[K[1/2] export market_ticks ${tty.day(6)}`);
-    expect(terminal.stderr).not.toContain(': done, 40 rows');
+    // One bar for the run, redrawn in place: partitions, rows, bytes.
+    expect(terminal.stderr).toContain('\r\x1b[2Kexport [##########----------] 1/2 partitions, 40 rows');
+    expect(terminal.stderr).toMatch(/\r\x1b\[2Kexport \[#{20}\] 2\/2 partitions, \d+ rows, [\d.]+ kB/);
+    expect(terminal.stderr).not.toContain('export:');
   });
 
   it('refuses --apply-retention without --yes when not interactive (exit 64) and changes nothing', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportPartitions, type Pool } from '../../src/index.js';
+import { EXPORT_STEPS, exportPartitions, type Pool } from '../../src/index.js';
 import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
@@ -32,7 +32,8 @@ const RETENTION = {
   'retention.warm_data_days': 5,
   'retention.cold_data_days': 10,
 };
-const AGES = { hot: [0], warm: [3], cold: [6, 8], expired: [12] };
+// Several days per table to export (3, 4, 6), so that kills land inside a batch, between its partitions.
+const AGES = { hot: [0], warm: [3, 4], cold: [6, 8], expired: [12] };
 const ALL_AGES = [...AGES.hot, ...AGES.warm, ...AGES.cold, ...AGES.expired];
 const TABLES = ['market_ticks', 'trades'];
 
@@ -152,7 +153,7 @@ function exportCase(retention: boolean): CrashCase {
       };
     },
     args: () => args,
-    steps: ['staging', 'written', 'swapped', 'recorded'].map((step) => ({
+    steps: EXPORT_STEPS.map((step) => ({
       env: { TRADEDB_TEST_EXPORT_PAUSE: step },
       marker: `tradedb-test: paused after ${step}`,
     })),

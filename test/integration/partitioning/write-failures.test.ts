@@ -169,4 +169,54 @@ describe('a write failure during export', () => {
     expect(visibleFiles(root, COLD)).toEqual([]);
     expect(visibleFiles(root, WARM)).toEqual([`market_ticks-${WARM}.parquet`]);
   });
+
+  it('fails only the middle day of a batch when DuckDB hits a full disk in its COPY; the days around it are exported and recorded', async () => {
+    fixture = await openFixture();
+    const { pool, root } = fixture;
+    const days = [daysAgo(7), daysAgo(6), daysAgo(5)];
+    for (const [index, day] of days.entries()) await insertTicks(pool, day, 200 + index, index * 10_000);
+    const middle = days[1]!;
+    // The middle day's staged file is a link to /dev/full: its COPY fails and ends the batch's read snapshot.
+    const fullDevice: PartitionFs = {
+      ...NODE_PARTITION_FS,
+      mkdir: async (dir) => {
+        await NODE_PARTITION_FS.mkdir(dir);
+        if (path.basename(dir).startsWith(`_staging-${middle}`)) {
+          fs.symlinkSync('/dev/full', path.join(dir, `market_ticks-${middle}.parquet`));
+        }
+      },
+    };
+    const report = await exportPartitions(pool, { now: NOW, fs: fullDevice });
+    expect(report.results.map((r) => [r.date, r.status, r.error?.code])).toEqual([
+      [days[0], 'done', undefined],
+      [middle, 'failed', 'DISK_FULL'],
+      [days[2], 'done', undefined],
+    ]);
+    expect(visibleFiles(root, middle)).toEqual([]);
+    expect(leftovers(root)).toEqual([]);
+    expect((await ledgerRows(pool)).map((row) => row['partition_date'])).toEqual([days[0], days[2]]);
+    expect(await parquetCount(pool, partitionFile(root, 'market_ticks', days[2]!))).toBe(202);
+
+    const next = await exportPartitions(pool, { now: NOW });
+    expect(next.results.map((r) => [r.date, r.status])).toEqual([[middle, 'done']]);
+    expect(await parquetCount(pool, partitionFile(root, 'market_ticks', middle))).toBe(201);
+  });
+
+  it('records the days of a batch moved into place before a rename failed, and fails only that day', async () => {
+    fixture = await openFixture();
+    const { pool, root } = fixture;
+    const days = [daysAgo(7), daysAgo(6), daysAgo(5)];
+    for (const [index, day] of days.entries()) await insertTicks(pool, day, 100 + index, index * 10_000);
+    const report = await exportPartitions(pool, {
+      now: NOW,
+      fs: failing('rename', (_from, to) => path.basename(to) === `date=${days[1]}`),
+    });
+    expect(report.results.map((r) => [r.date, r.status])).toEqual([
+      [days[0], 'done'],
+      [days[1], 'failed'],
+      [days[2], 'done'],
+    ]);
+    expect((await ledgerRows(pool)).map((row) => row['partition_date'])).toEqual([days[0], days[2]]);
+    expect(leftovers(root)).toEqual([]);
+  });
 });
