@@ -12,6 +12,7 @@ interface BenchFlags {
   quick?: boolean;
   rows?: string;
   symbols?: string;
+  days?: string;
   readers?: string;
   duration?: string;
   keep?: boolean;
@@ -27,6 +28,10 @@ export function makeBenchCommand(scope: CliScope): Command {
     .option('--quick', 'small sizes and few rounds: a smoke run of a few seconds per scenario')
     .option('--rows <n>', 'ticks per batch (default 1000000; quick 20000)')
     .option('--symbols <n>', 'symbol cardinality of the generated ticks (default 50; quick 10)')
+    .option(
+      '--days <n>',
+      "days of all five tables in the export scenario's many-partition case (default 120; quick 3)",
+    )
     .option('--readers <n>', 'concurrent readers in the concurrent scenario (default 4; quick 2)')
     .option('--duration <seconds>', 'seconds per phase of the concurrent scenario (default 10; quick 1)')
     .option('--keep', 'keep the bench folder (and, with --database, the rows the bench wrote)')
@@ -47,6 +52,7 @@ marks, not exit codes. "process" times whole CLI processes (needs npm run build)
 Examples:
   $ tradedb bench --quick
   $ tradedb bench query --rows 5000000 --symbols 500
+  $ tradedb bench export --days 120                many small partitions: 120 days x 5 tables
   $ tradedb bench all --json > bench.json
   $ tradedb bench all --markdown BENCHMARKS.md   regenerate the numbers of BENCHMARKS.md`,
     )
@@ -56,6 +62,7 @@ Examples:
         const options = {
           rows: integerFlag(lib, flags.rows, '--rows', 1000),
           symbols: integerFlag(lib, flags.symbols, '--symbols', 1),
+          exportDays: integerFlag(lib, flags.days, '--days', 1),
           readers: integerFlag(lib, flags.readers, '--readers', 1),
           durationS: seconds(lib, flags.duration),
         };

@@ -95,6 +95,8 @@ export interface BenchSettings {
   rounds: number;
   /** Days the query scenario's ticks span, ending yesterday. */
   days: number;
+  /** Days of all five tables in the export scenario's many-partition case. */
+  export_days: number;
   /** Point lookups per side. */
   lookups: number;
   /** Orders in the table the lookups search. */
@@ -125,6 +127,8 @@ export interface BenchOptions {
   rows?: number;
   /** Symbol cardinality of the generated ticks (default 50; quick 10). */
   symbols?: number;
+  /** Days of the export scenario's many-partition case (default 120; quick 3). */
+  exportDays?: number;
   /** Concurrent readers in the concurrent scenario (default 4; quick 2). */
   readers?: number;
   /** Seconds per phase of the concurrent scenario (default 10; quick 1). */

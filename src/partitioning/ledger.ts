@@ -88,37 +88,42 @@ export async function readLedger(session: Session, tables: readonly string[]): P
   }));
 }
 
-/** Records an export, replacing the previous one of that partition. */
-export async function recordExport(session: Session, entry: LedgerEntry): Promise<void> {
-  await session.run(
-    `INSERT OR REPLACE INTO partition_exports
-       (table_name, partition_date, path, files, row_count, bytes, sha256, min_time, max_time,
-        fingerprint, schema_version, exported_at, verified_at, retired_at)
-     VALUES (?, CAST(? AS DATE), ?, CAST(? AS JSON), ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ),
-             ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))`,
-    [
-      entry.table,
-      entry.date,
-      entry.path,
-      JSON.stringify(entry.files),
-      BigInt(entry.rows),
-      BigInt(entry.bytes),
-      entry.sha256,
-      entry.min_time,
-      entry.max_time,
-      entry.fingerprint,
-      entry.schema_version,
-      entry.exported_at,
-      entry.verified_at,
-      entry.retired_at,
-    ],
-    { table: 'partition_exports' },
-  );
+const LEDGER_COLUMNS = `(table_name, partition_date, path, files, row_count, bytes, sha256, min_time, max_time,
+        fingerprint, schema_version, exported_at, verified_at, retired_at)`;
+const LEDGER_VALUES = `(?, CAST(? AS DATE), ?, CAST(? AS JSON), ?, ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ),
+             ?, ?, CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ), CAST(? AS TIMESTAMPTZ))`;
+
+function ledgerParams(entry: LedgerEntry) {
+  return [
+    entry.table,
+    entry.date,
+    entry.path,
+    JSON.stringify(entry.files),
+    BigInt(entry.rows),
+    BigInt(entry.bytes),
+    entry.sha256,
+    entry.min_time,
+    entry.max_time,
+    entry.fingerprint,
+    entry.schema_version,
+    entry.exported_at,
+    entry.verified_at,
+    entry.retired_at,
+  ];
 }
 
-/** Records a batch of exports in the caller's transaction: all of them or, after a crash, none. */
+/**
+ * Records a batch of exports, each replacing the previous one of its
+ * partition, in one statement: all of them or, after a crash, none.
+ */
 export async function recordExports(session: Session, entries: readonly LedgerEntry[]): Promise<void> {
-  for (const entry of entries) await recordExport(session, entry);
+  if (entries.length === 0) return;
+  await session.run(
+    `INSERT OR REPLACE INTO partition_exports ${LEDGER_COLUMNS}
+     VALUES ${entries.map(() => LEDGER_VALUES).join(',\n            ')}`,
+    entries.flatMap(ledgerParams),
+    { table: 'partition_exports' },
+  );
 }
 
 /** Marks a partition's rows as gone from the database, its export verified at `at`. */

@@ -73,6 +73,19 @@ describe('tradedb bench', () => {
         ]);
       }
     }
+    // The many-partition export: the layer against raw partitioned COPYs, its bookkeeping, a second run.
+    const many = results.filter((item) => /^export \d+ days x 5 tables/.test(item.metric));
+    expect(many.map((item) => item.metric.replace(/^.*partitions\)/, ''))).toEqual([
+      '',
+      ', process CPU time',
+      ' vs its own COPYs',
+      ': bookkeeping per partition',
+      ': second run, nothing new',
+    ]);
+    expect(many[0]!.budget).toMatchObject({ op: '<=', ratio: 1.5 });
+    expect(
+      report.scenarios.find((item: { scenario: string }) => item.scenario === 'export').details,
+    ).toMatchObject({ many_days: 3, many_partitions: 15 });
     const budgets = results.filter((item) => item.budget !== null);
     expect(new Set(budgets.map((item) => item.metric)).size).toBeGreaterThanOrEqual(BUDGET_COUNT);
     expect(fs.readdirSync(tmp)).toEqual([]);
