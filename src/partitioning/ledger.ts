@@ -126,12 +126,18 @@ export async function recordExports(session: Session, entries: readonly LedgerEn
   );
 }
 
-/** Marks a partition's rows as gone from the database, its export verified at `at`. */
-export async function markRetired(session: Session, table: string, date: string, at: string): Promise<void> {
+/** Marks partitions' rows as gone from the database, their exports verified at `at`. */
+export async function markRetiredMany(
+  session: Session,
+  table: string,
+  dates: readonly string[],
+  at: string,
+): Promise<void> {
+  if (dates.length === 0) return;
   await session.run(
     `UPDATE partition_exports SET verified_at = CAST(? AS TIMESTAMPTZ), retired_at = CAST(? AS TIMESTAMPTZ)
-     WHERE table_name = ? AND partition_date = CAST(? AS DATE)`,
-    [at, at, table, date],
+     WHERE table_name = ? AND partition_date IN (${dates.map(() => 'CAST(? AS DATE)').join(', ')})`,
+    [at, at, table, ...dates],
     { table: 'partition_exports' },
   );
 }

@@ -9,7 +9,14 @@ import type { ExportPartitionsOptions } from './job.js';
 import { dayOfPartitionDir, MANIFEST_NAME, removeLeftovers, tableDir } from './layout.js';
 import { readLedger, schemaVersion } from './ledger.js';
 import { syncManifest } from './manifest.js';
-import { type ExportOutcome, type PlannedItem, type PlanScope, planExports, planRetention } from './plan.js';
+import {
+  type ExportOutcome,
+  type PartitionAction,
+  type PlannedItem,
+  type PlanScope,
+  planExports,
+  planRetention,
+} from './plan.js';
 import {
   asTyped,
   type ExportReport,
@@ -21,7 +28,8 @@ import {
   type StepDone,
   sum,
 } from './results.js';
-import { expirePartition, retirePartition } from './retention.js';
+import { expirePartition } from './retention.js';
+import { retireBatch } from './retire-batch.js';
 import type { PartitionedTableSpec } from './tables.js';
 import { tierOf } from './tiers.js';
 
@@ -90,7 +98,19 @@ export class Run {
         now: this.now,
         afterStep: this.options.afterStep,
       };
-      await this.exportInBatches(items, byName, settings, outcomes);
+      await this.inBatches(
+        'export',
+        items,
+        'export',
+        (batch) =>
+          exportBatch(
+            settings,
+            byName.get(batch[0]!.table)!,
+            batch.map((item) => item.date),
+          ),
+        undefined,
+        outcomes,
+      );
     }
 
     if (this.kind.retention) {
@@ -100,15 +120,31 @@ export class Run {
         (table, date) => outcomes.get(key(table, date)),
         await this.expiredOnDisk(),
       );
-      await this.each('retention', items, async (item) => {
-        const table = byName.get(item.table)!;
-        if (item.action === 'retire') {
-          const rows = await retirePartition(this.pool, this.fs, table, item.ledger!, this.now);
-          return { rows, bytes: null, path: item.ledger!.path };
-        }
-        const rows = await expirePartition(this.pool, this.fs, table, item.date, item.folders);
-        return { rows, bytes: null, path: item.path };
-      });
+      await this.inBatches(
+        'retention',
+        items,
+        'retire',
+        async (batch) => {
+          const table = byName.get(batch[0]!.table)!;
+          return retireBatch(
+            this.pool,
+            this.fs,
+            table,
+            batch.map((item) => item.ledger!),
+            this.now,
+          );
+        },
+        async (item) => {
+          const rows = await expirePartition(
+            this.pool,
+            this.fs,
+            byName.get(item.table)!,
+            item.date,
+            item.folders,
+          );
+          return { rows, bytes: null, path: item.path };
+        },
+      );
     }
 
     await this.syncManifests();
@@ -122,43 +158,46 @@ export class Run {
   }
 
   /**
-   * Exports the planned partitions in batches of consecutive days of one
-   * table (export-batch.ts); skips are reported as they come. Progress gets
-   * each batch's start and end events together, in plan order.
+   * Runs a phase's items in plan order: consecutive items of one table
+   * whose action is `batched` go in batches (export-batch.ts,
+   * retire-batch.ts); skips are reported as they come; any other action runs
+   * one item at a time through `single`. A failure is recorded and the next
+   * item runs, unless the run was interrupted. Progress gets a batch's start
+   * and end events together, in plan order.
    */
-  private async exportInBatches(
+  private async inBatches(
+    phase: 'export' | 'retention',
     items: readonly PlannedItem[],
-    byName: ReadonlyMap<string, DiscoveredTable>,
-    settings: ExportSettings,
-    outcomes: Map<string, ExportOutcome>,
+    batched: PartitionAction,
+    batchWork: (batch: PlannedItem[]) => Promise<Map<string, BatchOutcome>>,
+    single: ((item: PlannedItem) => Promise<StepDone>) | undefined,
+    outcomes?: Map<string, ExportOutcome>,
   ): Promise<void> {
     const emit = this.options.onEvent ?? (() => {});
     const total = items.length;
-    emit({ type: 'phase', phase: 'export', total });
+    emit({ type: 'phase', phase, total });
     const indexOf = new Map(items.map((item, index) => [item, index]));
+    const start = (item: PlannedItem) => emit({ type: 'start', index: indexOf.get(item)!, total, item });
     const finish = (item: PlannedItem, result: PartitionResult) => {
       this.results.push(result);
       emit({ type: 'end', index: indexOf.get(item)!, total, result });
     };
-    for (const group of groupsOf(items)) {
-      if (group[0]!.action === 'skip') {
+    for (const group of groupsOf(items, batched)) {
+      if (group[0]!.action !== batched) {
         for (const item of group) {
-          emit({ type: 'start', index: indexOf.get(item)!, total, item });
-          finish(item, resultOf(item, 'skipped'));
+          start(item);
+          const result =
+            item.action === 'skip' || !single ? resultOf(item, 'skipped') : await runStep(item, single);
+          finish(item, result);
         }
         continue;
       }
       for (const batch of batchesOf(group)) {
         const started = performance.now();
-        for (const item of batch) emit({ type: 'start', index: indexOf.get(item)!, total, item });
-        const table = byName.get(batch[0]!.table)!;
+        for (const item of batch) start(item);
         let done: Map<string, BatchOutcome>;
         try {
-          done = await exportBatch(
-            settings,
-            table,
-            batch.map((item) => item.date),
-          );
+          done = await batchWork(batch);
         } catch (error) {
           const typed = asTyped(error);
           if (typed.code === 'INTERRUPTED') throw typed;
@@ -168,49 +207,18 @@ export class Run {
         const ms = elapsed(started);
         const rows = Math.max(1, sum(batch.map((item) => item.rows)));
         for (const item of batch) {
-          const outcome = done.get(item.date) ?? { status: 'failed', error: new Error('not exported') };
+          const outcome: BatchOutcome = done.get(item.date) ?? {
+            status: 'failed',
+            error: new Error(`${item.action} ${item.table} ${item.date}: no outcome`),
+          };
           const duration_ms = Math.round((ms * item.rows) / rows);
-          outcomes.set(
+          outcomes?.set(
             key(item.table, item.date),
             outcome.status === 'done' ? outcome : { status: 'failed' },
           );
-          if (outcome.status === 'done') {
-            const { entry } = outcome;
-            finish(item, {
-              ...resultOf(item, 'done'),
-              rows: entry.rows,
-              bytes: entry.bytes,
-              path: entry.path,
-              duration_ms,
-            });
-          } else if (outcome.status === 'skipped') {
-            finish(item, { ...resultOf(item, 'skipped'), reason: outcome.reason, duration_ms });
-          } else {
-            finish(item, {
-              ...resultOf(item, 'failed'),
-              rows: 0,
-              error: asTyped(outcome.error),
-              duration_ms,
-            });
-          }
+          finish(item, batchResult(item, outcome, duration_ms));
         }
       }
-    }
-  }
-
-  /** Runs the items one by one; a failure is recorded and the next item runs, unless the run was interrupted. */
-  private async each(
-    phase: 'export' | 'retention',
-    items: readonly PlannedItem[],
-    work: (item: PlannedItem) => Promise<StepDone>,
-  ): Promise<void> {
-    const emit = this.options.onEvent ?? (() => {});
-    emit({ type: 'phase', phase, total: items.length });
-    for (const [index, item] of items.entries()) {
-      emit({ type: 'start', index, total: items.length, item });
-      const result = item.action === 'skip' ? resultOf(item, 'skipped') : await runStep(item, work);
-      this.results.push(result);
-      emit({ type: 'end', index, total: items.length, result });
     }
   }
 
@@ -284,15 +292,33 @@ export class Run {
   }
 }
 
-/** Consecutive items of one table and one kind (exports, or skips), in plan order. */
-function groupsOf(items: readonly PlannedItem[]): PlannedItem[][] {
+/** Consecutive items of one table that are all `batched`, or all not, in plan order. */
+function groupsOf(items: readonly PlannedItem[], batched: PartitionAction): PlannedItem[][] {
   const groups: PlannedItem[][] = [];
   for (const item of items) {
-    const last = groups.at(-1)?.[0];
-    const exporting = item.action === 'export';
-    if (last && last.table === item.table && (last.action === 'export') === exporting)
-      groups.at(-1)!.push(item);
+    const first = groups.at(-1)?.[0];
+    const same =
+      first && first.table === item.table && (first.action === batched) === (item.action === batched);
+    if (same) groups.at(-1)!.push(item);
     else groups.push([item]);
   }
   return groups;
+}
+
+/** A partition's result from its batch's outcome: rows, bytes and folder of a done export or retirement. */
+function batchResult(item: PlannedItem, outcome: BatchOutcome, duration_ms: number): PartitionResult {
+  if (outcome.status === 'skipped')
+    return { ...resultOf(item, 'skipped'), reason: outcome.reason, duration_ms };
+  if (outcome.status === 'failed') {
+    return { ...resultOf(item, 'failed'), rows: 0, error: asTyped(outcome.error), duration_ms };
+  }
+  const { entry } = outcome;
+  const exported = item.action === 'export';
+  return {
+    ...resultOf(item, 'done'),
+    rows: entry.rows,
+    bytes: exported ? entry.bytes : null,
+    path: entry.path,
+    duration_ms,
+  };
 }

@@ -138,7 +138,7 @@ describe('apply-retention', () => {
     expect((await dbCounts(pool)).get(daysAgo(8))).toBeUndefined();
   });
 
-  it('refuses to delete rows whose Parquet file no longer matches its sha256', async () => {
+  it('refuses to delete rows whose Parquet file no longer matches its sha256, and still retires the rest of its batch', async () => {
     const { pool, root } = await tiers();
     await exportPartitions(pool, { now: NOW });
     const file = partitionFile(root, 'market_ticks', daysAgo(6));
@@ -151,6 +151,13 @@ describe('apply-retention', () => {
     expect(retire.error?.code).toBe('INTEGRITY');
     expect((await dbCounts(pool)).get(daysAgo(6))).toBe(500);
     expect(report.failed).toBe(1);
+    // Day 8 was in the same batch: verified, deleted and recorded as retired.
+    const other = report.results.find((r) => r.date === daysAgo(8) && r.action === 'retire')!;
+    expect([other.status, other.rows]).toEqual(['done', 200]);
+    expect((await dbCounts(pool)).get(daysAgo(8))).toBeUndefined();
+    const ledger = await ledgerRows(pool);
+    expect(ledger.find((row) => row['partition_date'] === daysAgo(8))?.['retired_at']).not.toBeNull();
+    expect(ledger.find((row) => row['partition_date'] === daysAgo(6))?.['retired_at']).toBeNull();
   });
 
   it('never re-exports a retired partition, --force or not; late rows stay in the database', async () => {
