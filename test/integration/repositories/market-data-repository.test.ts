@@ -65,6 +65,37 @@ describe('MarketDataRepository', () => {
     expect(stats).toEqual({ n: 8000n, seqs: 5000n, volume: formatDecimal(volume) });
   });
 
+  it('keeps every value of every row exact across chunks: times, decimals and missing bids', async () => {
+    const pool = await schemaPool();
+    const market = new MarketDataRepository(pool);
+    const ticks = scaledTicks(4500);
+    await market.appendScaledTicks(ticks);
+    const rows = await pool.withReader((session) =>
+      session.all<{
+        ts: bigint;
+        price: string;
+        size: string;
+        bid: string | null;
+        ask: string | null;
+        seq: bigint;
+      }>(
+        `SELECT epoch_us(ts) AS ts, CAST(price AS VARCHAR) AS price, CAST(size AS VARCHAR) AS size,
+                CAST(bid AS VARCHAR) AS bid, CAST(ask AS VARCHAR) AS ask, seq FROM market_ticks ORDER BY seq`,
+      ),
+    );
+    const text = (value: bigint | null) => (value === null ? null : formatDecimal(value));
+    expect(rows).toEqual(
+      ticks.map((tick) => ({
+        ts: tick.ts,
+        price: text(tick.price),
+        size: text(tick.size),
+        bid: text(tick.bid ?? null),
+        ask: text(tick.ask ?? null),
+        seq: tick.seq,
+      })),
+    );
+  });
+
   it('appends nothing when one tick of the batch is invalid', async () => {
     const pool = await schemaPool();
     const market = new MarketDataRepository(pool);
