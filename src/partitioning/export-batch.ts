@@ -125,10 +125,11 @@ export async function exportBatch(
 }
 
 /**
- * COPYs each live day into its staging folder, all in one read snapshot
- * with the fingerprints. A failed COPY ends the snapshot (DuckDB aborts the
- * transaction): that day is reported failed and the days after it get a new
- * snapshot and new fingerprints.
+ * COPYs the live days into their staging folders in up to COPY_LANES lanes
+ * at once, each lane on its own reader connection. A small day fits in one
+ * row group, which DuckDB scans, sorts and writes on one thread; two days
+ * at a time keep more of its threads busy. Waits for every lane, so no
+ * COPY is still writing when the batch cleans up.
  */
 async function copyAll(
   settings: ExportSettings,
@@ -136,9 +137,37 @@ async function copyAll(
   live: () => Staged[],
   outcomes: Map<string, BatchOutcome>,
 ): Promise<void> {
+  const days = live();
+  const lanes = Math.max(1, Math.min(COPY_LANES, settings.pool.config.pool.max_readers, days.length));
+  const settled = await Promise.allSettled(
+    Array.from({ length: lanes }, (_, lane) =>
+      copyLane(
+        settings,
+        table,
+        days.filter((_, index) => index % lanes === lane),
+        outcomes,
+      ),
+    ),
+  );
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+}
+
+/**
+ * COPYs a lane's days, each into its staging folder, all in one read
+ * snapshot with their fingerprints. A failed COPY ends the snapshot (DuckDB
+ * aborts the transaction): that day is reported failed and the days after
+ * it get a new snapshot and new fingerprints.
+ */
+async function copyLane(
+  settings: ExportSettings,
+  table: DiscoveredTable,
+  days: Staged[],
+  outcomes: Map<string, BatchOutcome>,
+): Promise<void> {
   const { pool, fs } = settings;
   const { spec, columns } = table;
-  let pending = live();
+  let pending = days;
   while (pending.length > 0) {
     let failedAt = -1;
     try {
@@ -247,6 +276,8 @@ function ledgerEntry(settings: ExportSettings, table: DiscoveredTable, day: Stag
 
 /** Rows past which a batch closes (a day bigger than that is a batch of its own). */
 export const BATCH_ROWS = 2_000_000;
+/** Days of a batch COPYed at the same time, each lane on its own reader connection. */
+export const COPY_LANES = 2;
 /** Partitions past which a batch closes: a crash redoes at most this many partitions' bookkeeping. */
 export const BATCH_PARTITIONS = 32;
 
