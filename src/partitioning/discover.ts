@@ -2,7 +2,7 @@ import type { TradeDbConfig } from '../config/schema.js';
 import type { Pool } from '../pool/pool.js';
 import type { Session } from '../pool/session.js';
 import { ageInDays, utcDay } from './days.js';
-import { dailyStats, dayFingerprints } from './fingerprint.js';
+import { dailyStats } from './fingerprint.js';
 import { assertLedgerExists, type LedgerEntry, readLedger } from './ledger.js';
 import { inReadSnapshot, type TableColumn, tableColumns } from './sql.js';
 import { type PartitionedTable, type PartitionedTableSpec, tableSpecs } from './tables.js';
@@ -95,12 +95,13 @@ export async function discover(
     for (const spec of specs) {
       const columns = await tableColumns(session, spec.table);
       const entries = new Map(ledger.filter((entry) => entry.table === spec.table).map((e) => [e.date, e]));
-      const stats = new Map((await dailyStats(session, spec)).map((day) => [day.date, day]));
       // Only days with a live export need the (costly) digest: it is what tells exported from stale.
-      const comparable = [...entries.values()]
-        .filter((entry) => entry.retired_at === null && stats.has(entry.date))
+      const live = [...entries.values()]
+        .filter((entry) => entry.retired_at === null)
         .map((entry) => entry.date);
-      const digests = await dayFingerprints(session, spec, columns, comparable);
+      const daily = await dailyStats(session, spec, columns, live);
+      const stats = new Map(daily.stats.map((day) => [day.date, day]));
+      const digests = daily.fingerprints;
       const days = [...new Set([...stats.keys(), ...entries.keys()])].sort().reverse();
       const partitions = days.map((date): Partition => {
         const day = stats.get(date);

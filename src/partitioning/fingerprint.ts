@@ -25,17 +25,47 @@ type StatsRow = {
 
 type FingerprintRow = StatsRow & { min_us: bigint | null; max_us: bigint | null; digest: string | null };
 
-/** Every UTC day of a table that has rows: one cheap scan (no hashing). */
-export async function dailyStats(session: Session, spec: PartitionedTableSpec): Promise<DayStats[]> {
+/**
+ * Every UTC day of a table that has rows, and the fingerprints of the given
+ * days among them, in one scan: rows are hashed only inside the range the
+ * given days span (hashing every column costs a full read, and only days
+ * with an export to compare with need it).
+ */
+export async function dailyStats(
+  session: Session,
+  spec: PartitionedTableSpec,
+  columns: readonly TableColumn[],
+  fingerprinted: readonly string[],
+): Promise<{ stats: DayStats[]; fingerprints: Map<string, DayFingerprint> }> {
   const time = quoteIdent(spec.timeColumn);
-  const rows = await session.all<StatsRow>(
+  const range = spanOf(spec, fingerprinted);
+  const rows = await session.all<FingerprintRow>(
     `SELECT CAST(${dayExpression(spec.timeColumn)} AS VARCHAR) AS day, count(*) AS rows,
-            min(${time}) AS min_time, max(${time}) AS max_time
+            min(${time}) AS min_time, max(${time}) AS max_time,
+            epoch_us(min(${time})) AS min_us, epoch_us(max(${time})) AS max_us,
+            ${range === undefined ? 'NULL' : rowHashExpression(columns, range)} AS digest
      FROM ${quoteIdent(spec.table)} GROUP BY day`,
     undefined,
     { table: spec.table },
   );
-  return rows.map(toStats);
+  const wanted = new Set(fingerprinted);
+  const fingerprints = new Map<string, DayFingerprint>();
+  for (const row of rows) {
+    if (wanted.has(row.day))
+      fingerprints.set(row.day, { ...toStats(row), fingerprint: fingerprintText(row) });
+  }
+  return { stats: rows.map(toStats), fingerprints };
+}
+
+/** The time range from the first to the end of the last of `days`, as a filter; undefined for none. */
+function spanOf(spec: PartitionedTableSpec, days: readonly string[]): string | undefined {
+  if (days.length === 0) return undefined;
+  const sorted = [...days].sort();
+  const first = sorted[0]!;
+  const last = sorted.at(-1)!;
+  if (first === last) return dayFilter(spec, first);
+  const time = quoteIdent(spec.timeColumn);
+  return `${time} >= TIMESTAMPTZ '${first} 00:00:00+00' AND ${time} < TIMESTAMPTZ '${addDays(last, 1)} 00:00:00+00'`;
 }
 
 /**
@@ -51,14 +81,8 @@ export async function dayFingerprints(
 ): Promise<Map<string, DayFingerprint>> {
   const result = new Map<string, DayFingerprint>();
   if (days.length === 0) return result;
-  const sorted = [...days].sort();
-  const first = sorted[0]!;
-  const last = sorted.at(-1)!;
   const time = quoteIdent(spec.timeColumn);
-  const range =
-    first === last
-      ? dayFilter(spec, first)
-      : `${time} >= TIMESTAMPTZ '${first} 00:00:00+00' AND ${time} < TIMESTAMPTZ '${addDays(last, 1)} 00:00:00+00'`;
+  const range = spanOf(spec, days)!;
   const rows = await session.all<FingerprintRow>(
     `SELECT CAST(${dayExpression(spec.timeColumn)} AS VARCHAR) AS day, count(*) AS rows,
             min(${time}) AS min_time, max(${time}) AS max_time,

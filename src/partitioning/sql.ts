@@ -71,9 +71,11 @@ export function importSelectList(columns: readonly TableColumn[]): string {
  * An order-independent digest of every column of every row: the sum (not
  * xor, which cancels pairs) of per-row hashes. With the count and min/max
  * time it tells whether a partition's rows changed since it was exported.
+ * With `filter`, only the rows it keeps are hashed (the others' digest is NULL).
  */
-export function rowHashExpression(columns: readonly TableColumn[]): string {
-  return `CAST(sum(CAST(hash(${columns.map((column) => quoteIdent(column.name)).join(', ')}) AS HUGEINT)) AS VARCHAR)`;
+export function rowHashExpression(columns: readonly TableColumn[], filter?: string): string {
+  const where = filter === undefined ? '' : ` FILTER (WHERE ${filter})`;
+  return `CAST(sum(CAST(hash(${columns.map((column) => quoteIdent(column.name)).join(', ')}) AS HUGEINT))${where} AS VARCHAR)`;
 }
 
 export function orderByList(spec: PartitionedTableSpec): string {
