@@ -60,7 +60,7 @@ export {
 } from './observability/observer.js';
 export { hasRegisteredTracerProvider, TRACER_NAME } from './observability/otel-global.js';
 export { MAX_LOGGED_SQL_CHARS, type TextSink } from './observability/slow-log.js';
-export { type CollectStatsOptions, collectStats, type StatsReport } from './observability/stats.js';
+export { type CollectStatsOptions, collectStats, type StatsReport } from './stats/stats.js';
 export { createTelemetry, type Telemetry, type TelemetryOptions } from './observability/telemetry.js';
 
 // Migrations

@@ -3,9 +3,9 @@ import { quoteIdent, quoteLiteral, readDatabaseFacts } from '../backup/database-
 import { listBackups } from '../backup/list.js';
 import type { TradeDbConfig } from '../config/schema.js';
 import { MigrationRunner } from '../migrations/runner.js';
+import { readJobTimestamps, readPreviousFile } from '../observability/metrics-file.js';
 import { listPartitions } from '../partitioning/discover.js';
 import type { Pool, PoolStats } from '../pool/pool.js';
-import { readJobTimestamps, readPreviousFile } from './metrics-file.js';
 
 /** Everything `tradedb stats` shows, as one object. */
 export interface StatsReport {
