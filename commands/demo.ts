@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import type { Order, Pool, SeedResult, Trade } from '../src/index.js';
+import type { SeedResult } from '../src/admin.js';
+import type { Order, Pool, Trade } from '../src/index.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import type { Library } from './library.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import type { AfterStep, ExportReport, PartitionResult } from '../src/index.js';
+import type { AfterStep, ExportReport, PartitionResult } from '../src/admin.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import { ExportProgress } from './export-progress.js';

@@ -1,4 +1,4 @@
-import type { ExportEvent, PartitionResult } from '../src/index.js';
+import type { ExportEvent, PartitionResult } from '../src/admin.js';
 import type { CommandContext } from './context.js';
 import { type StatusLine, statusLine } from './render/status-line.js';
 

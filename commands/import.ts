@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import type { ImportKind, ImportProgress, ImportResult } from '../src/index.js';
+import type { ImportKind, ImportProgress, ImportResult } from '../src/admin.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import type { Library } from './library.js';

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { SeedProgress } from '../src/index.js';
+import type { SeedProgress } from '../src/admin.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import { integerFlag } from './flags.js';

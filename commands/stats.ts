@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import type { StatsReport } from '../src/index.js';
+import type { StatsReport } from '../src/admin.js';
 import { action, type CliScope } from './action.js';
 import type { CommandContext } from './context.js';
 import { formatStatsText } from './render/stats-text.js';

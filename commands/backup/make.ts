@@ -1,4 +1,4 @@
-import type { BackupMethod } from '../../src/index.js';
+import type { BackupMethod } from '../../src/admin.js';
 import type { HandlerResult } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { parseKeep, resolvePath, stepHook } from './shared.js';

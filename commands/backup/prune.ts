@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { PruneResult } from '../../src/index.js';
+import type { PruneResult } from '../../src/admin.js';
 import { action, type CliScope, type HandlerResult } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { parseKeep, stepHook } from './shared.js';

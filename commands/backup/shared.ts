@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { StepHook } from '../../src/index.js';
+import type { StepHook } from '../../src/admin.js';
 import type { CommandContext } from '../context.js';
 import { untilSignal } from '../test-pause.js';
 

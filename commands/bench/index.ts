@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import type { BenchProgress, BenchReport } from '../../src/index.js';
+import type { BenchProgress, BenchReport } from '../../src/admin.js';
 import { action, type CliScope } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { integerFlag } from '../flags.js';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { BenchReport, BenchResult, Column, PlainValue, Row } from '../../src/index.js';
+import type { BenchReport, BenchResult } from '../../src/admin.js';
+import type { Column, PlainValue, Row } from '../../src/index.js';
 import type { CommandContext } from '../context.js';
 import { csvLine } from '../render/csv.js';
 import { toJsonText } from '../render/json-text.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { Condition, ModelSpec, SortKey } from '../../src/index.js';
+import type { ModelSpec } from '../../src/admin.js';
+import type { Condition, SortKey } from '../../src/index.js';
 import { asUsage, integerFlag } from '../flags.js';
 import type { Library } from '../library.js';
 

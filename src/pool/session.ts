@@ -10,19 +10,23 @@ import { insideJob, type Observer, operationOf, type Role } from '../observabili
 import { classifyDuckDbError, isInterrupt } from './classify.js';
 import { type BindValue, type Row, toBindables, toPlain } from './values.js';
 
+/** Values bound to `$1, $2, ...` (an array) or to `$name` (a record). */
 export type Params = readonly BindValue[] | Readonly<Record<string, BindValue>>;
 
+/** A result column: its name and DuckDB type. */
 export interface Column {
   name: string;
   /** DuckDB's type name: `DECIMAL(18,8)`, `TIMESTAMP WITH TIME ZONE`, `UUID`, ... */
   type: string;
 }
 
+/** A query's columns and rows, values converted to plain JS values. */
 export interface ResultSet {
   columns: Column[];
   rows: Row[];
 }
 
+/** Per-statement options: the table it is about and a timeout. */
 export interface StatementOptions {
   /** The table the statement is about, for metrics and spans. */
   table?: string;
