@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { action, type CliScope } from './action.js';
+import { action, type CliScope } from './cli/action.js';
 
 /** `tradedb config`: the effective configuration and where each value came from. */
 export function makeConfigCommand(scope: CliScope): Command {

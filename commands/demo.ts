@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import type { Order, Pool, SeedResult, Trade } from '../src/index.js';
-import { action, type CliScope } from './action.js';
-import type { CommandContext } from './context.js';
-import type { Library } from './library.js';
+import type { SeedResult } from '../src/admin.js';
+import type { Order, Pool, Trade } from '../src/index.js';
+import { action, type CliScope } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
+import type { Library } from './cli/library.js';
 import { printRows } from './query/print-rows.js';
 import { BAR_VIEW, ORDER_TRADES_VIEW, ORDER_VIEW, POSITION_VIEW } from './query/views.js';
 

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import type { AfterStep, ExportReport, PartitionResult } from '../src/index.js';
-import { action, type CliScope } from './action.js';
-import type { CommandContext } from './context.js';
+import type { AfterStep, ExportReport, PartitionResult } from '../src/admin.js';
+import { action, type CliScope } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
+import type { Library } from './cli/library.js';
+import { untilSignal } from './cli/test-pause.js';
 import { ExportProgress } from './export-progress.js';
-import type { Library } from './library.js';
 import { checkTableFlag } from './partitions.js';
 import { resultSet } from './render/rows.js';
-import { untilSignal } from './test-pause.js';
 
 interface ExportFlags {
   table?: string;

@@ -1,5 +1,5 @@
-import type { ExportEvent, PartitionResult } from '../src/index.js';
-import type { CommandContext } from './context.js';
+import type { ExportEvent, PartitionResult } from '../src/admin.js';
+import type { CommandContext } from './cli/context.js';
 import { type StatusLine, statusLine } from './render/status-line.js';
 
 /** Off a terminal (cron mail, a log), a summary line at most this often, plus the first and the last. */

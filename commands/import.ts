@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import type { ImportKind, ImportProgress, ImportResult } from '../src/index.js';
-import { action, type CliScope } from './action.js';
-import type { CommandContext } from './context.js';
-import type { Library } from './library.js';
+import type { ImportKind, ImportProgress, ImportResult } from '../src/admin.js';
+import { action, type CliScope } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
+import type { Library } from './cli/library.js';
 import { statusLine } from './render/status-line.js';
 
 interface ImportFlags {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { action, type CliScope } from './action.js';
+import { action, type CliScope } from './cli/action.js';
 import { migrationFolders } from './migrate/runner.js';
 
 /** `tradedb init [--force]`: config file, folders, schema. */

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { action, type CliScope } from './action.js';
-import type { Library } from './library.js';
+import { action, type CliScope } from './cli/action.js';
+import type { Library } from './cli/library.js';
 import { resultSet } from './render/rows.js';
 
 interface PartitionsFlags {

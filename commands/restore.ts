@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { action, type CliScope, type HandlerResult } from './action.js';
 import { resolveBackupArg, resolvePath, stepHook } from './backup/shared.js';
-import type { CommandContext } from './context.js';
+import { action, type CliScope, type HandlerResult } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
 
 interface RestoreFlags {
   to?: string;

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import type { SeedProgress } from '../src/index.js';
-import { action, type CliScope } from './action.js';
-import type { CommandContext } from './context.js';
-import { integerFlag } from './flags.js';
-import type { Library } from './library.js';
+import type { SeedProgress } from '../src/admin.js';
+import { action, type CliScope } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
+import { integerFlag } from './cli/flags.js';
+import type { Library } from './cli/library.js';
 import { migrationFolders } from './migrate/runner.js';
 import { statusLine } from './render/status-line.js';
 

@@ -2,8 +2,8 @@
 // are imported statically here without costing any other command.
 import { Box, render, Text, useApp, useInput } from 'ink';
 import { createElement as h, useEffect, useState } from 'react';
-import type { StatsReport } from '../src/index.js';
-import type { CommandContext } from './context.js';
+import type { StatsReport } from '../src/admin.js';
+import type { CommandContext } from './cli/context.js';
 import { formatStatsText } from './render/stats-text.js';
 
 interface ViewProps {

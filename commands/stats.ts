@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import type { StatsReport } from '../src/index.js';
-import { action, type CliScope } from './action.js';
-import type { CommandContext } from './context.js';
+import type { StatsReport } from '../src/admin.js';
+import { action, type CliScope } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
 import { formatStatsText } from './render/stats-text.js';
 
 const WATCH_INTERVAL_MS = 3000;

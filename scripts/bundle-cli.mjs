@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 await build({
-  entryPoints: [path.join(root, 'commands', 'main.ts')],
+  entryPoints: [path.join(root, 'commands', 'cli', 'main.ts')],
   outdir: path.join(root, 'dist', 'cli'),
   bundle: true,
   splitting: true,

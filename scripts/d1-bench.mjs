@@ -14,7 +14,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const lib = await import(path.resolve(ROOT, process.env.TRADEDB_LIB ?? 'dist/src/index.js'));
+const LIB = path.resolve(ROOT, process.env.TRADEDB_LIB ?? 'dist/src/index.js');
+// The service entry, the operator entry beside it, and one internal helper of the same build.
+const lib = {
+  ...(await import(LIB)),
+  ...(await import(path.join(path.dirname(LIB), 'admin.js'))),
+  ...(await import(path.join(path.dirname(LIB), 'util', 'iso-time.js'))),
+};
 const require = createRequire(`${ROOT}/`);
 const duck = await import(require.resolve('@duckdb/node-api'));
 const {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { Pool, loadConfig, exportPartitions } = await import(path.join(ROOT, 'dist', 'src', 'index.js'));
+const { Pool, loadConfig } = await import(path.join(ROOT, 'dist', 'src', 'index.js'));
+const { exportPartitions } = await import(path.join(ROOT, 'dist', 'src', 'admin.js'));
 
 const rows = Number(process.argv[2] ?? 5_000_000);
 const days = Number(process.argv[3] ?? 10);

@@ -6,9 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { exportPartitions } from '../dist/src/admin.js';
 import { dayBefore } from '../dist/src/bench/fixtures.js';
 import { insertTablesSql } from '../dist/src/bench/fixtures-tables.js';
-import { exportPartitions, loadConfig, MigrationRunner, NODE_PARTITION_FS, Pool } from '../dist/src/index.js';
+import { loadConfig, MigrationRunner, Pool } from '../dist/src/index.js';
+import { NODE_PARTITION_FS } from '../dist/src/partitioning/fs.js';
 
 const days = Number(process.argv[2] ?? 120);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradedb-profile-batches-'));

@@ -56,6 +56,7 @@ export interface ErrorOptions {
   cause?: unknown;
 }
 
+/** Base of every error the library throws: a stable `code`, `retryable`, an HTTP-like `status`, the CLI exit code and an optional hint. */
 export class TradeDbError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
@@ -85,21 +86,25 @@ export class TradeDbError extends Error {
   }
 }
 
+/** No connection of the pool became free within `pool.connection_timeout_ms`; retryable. */
 export class ConnectionTimeoutError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('CONNECTION_TIMEOUT', message, options);
   }
 }
+/** A statement ran longer than its timeout and was interrupted; retryable. */
 export class QueryTimeoutError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('QUERY_TIMEOUT', message, options);
   }
 }
+/** Another transaction changed the same rows first; `pool.transaction()` retries it before throwing. */
 export class WriteConflictError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('WRITE_CONFLICT', message, options);
   }
 }
+/** The disk or a quota ran out; what was being written was rolled back or removed. */
 export class DiskFullError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('DISK_FULL', message, options);
@@ -113,6 +118,7 @@ export class MigrationFailedError extends TradeDbError {
     super('MIGRATION_FAILED', message, options);
   }
 }
+/** A partition (table and day) that neither the database nor the cold tier holds. */
 export class PartitionNotFoundError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('PARTITION_NOT_FOUND', message, options);
@@ -130,6 +136,7 @@ export class UsageError extends TradeDbError {
     super('USAGE', message, options);
   }
 }
+/** An entity (order, backup, file) looked up by id or path does not exist. */
 export class NotFoundError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('NOT_FOUND', message, options);
@@ -141,6 +148,7 @@ export class AlreadyExistsError extends TradeDbError {
     super('ALREADY_EXISTS', message, options);
   }
 }
+/** Another process holds the database file open; DuckDB allows one writing process. */
 export class DatabaseLockedError extends TradeDbError {
   /** The process holding the lock, when DuckDB named it. */
   readonly pid: number | undefined;
@@ -149,6 +157,7 @@ export class DatabaseLockedError extends TradeDbError {
     this.pid = pid;
   }
 }
+/** A configuration value, file or environment variable is invalid. */
 export class ConfigError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('CONFIG', message, options);
@@ -160,6 +169,7 @@ export class IntegrityError extends TradeDbError {
     super('INTEGRITY', message, options);
   }
 }
+/** Reading or writing a file failed for a reason other than a full disk. */
 export class IoError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('IO', message, options);
@@ -171,12 +181,14 @@ export class InterruptedError extends TradeDbError {
     super('INTERRUPTED', message, options);
   }
 }
+/** An unexpected failure: a bug in tradedb or DuckDB rather than in the input. */
 export class InternalError extends TradeDbError {
   constructor(message: string, options?: ErrorOptions) {
     super('INTERNAL', message, options);
   }
 }
 
+/** True for any error thrown by the library (an instance of `TradeDbError`). */
 export function isTradeDbError(value: unknown): value is TradeDbError {
   return value instanceof TradeDbError;
 }

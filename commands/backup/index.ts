@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { makeBackupListCommand } from './list.js';
 import { type BackupFlags, runBackupCommand } from './make.js';
 import { makeBackupPruneCommand } from './prune.js';

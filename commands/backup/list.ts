@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Column } from '../../src/index.js';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { fitView, type TableView } from '../query/table-view.js';
 
 const COLUMNS: Column[] = [

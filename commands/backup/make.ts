@@ -1,6 +1,6 @@
-import type { BackupMethod } from '../../src/index.js';
-import type { HandlerResult } from '../action.js';
-import type { CommandContext } from '../context.js';
+import type { BackupMethod } from '../../src/admin.js';
+import type { HandlerResult } from '../cli/action.js';
+import type { CommandContext } from '../cli/context.js';
 import { parseKeep, resolvePath, stepHook } from './shared.js';
 
 export interface BackupFlags {

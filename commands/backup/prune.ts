@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import type { PruneResult } from '../../src/index.js';
-import { action, type CliScope, type HandlerResult } from '../action.js';
-import type { CommandContext } from '../context.js';
+import type { PruneResult } from '../../src/admin.js';
+import { action, type CliScope, type HandlerResult } from '../cli/action.js';
+import type { CommandContext } from '../cli/context.js';
 import { parseKeep, stepHook } from './shared.js';
 
 interface PruneFlags {

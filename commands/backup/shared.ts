@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { StepHook } from '../../src/index.js';
-import type { CommandContext } from '../context.js';
-import { untilSignal } from '../test-pause.js';
+import type { StepHook } from '../../src/admin.js';
+import type { CommandContext } from '../cli/context.js';
+import { untilSignal } from '../cli/test-pause.js';
 
 /**
  * The test seam of the backup jobs: `TRADEDB_TEST_PAUSE_AFTER=<step>` makes

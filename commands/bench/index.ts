@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import type { BenchProgress, BenchReport } from '../../src/index.js';
-import { action, type CliScope } from '../action.js';
-import type { CommandContext } from '../context.js';
-import { integerFlag } from '../flags.js';
-import type { Library } from '../library.js';
+import type { BenchProgress, BenchReport } from '../../src/admin.js';
+import { action, type CliScope } from '../cli/action.js';
+import type { CommandContext } from '../cli/context.js';
+import { integerFlag } from '../cli/flags.js';
+import type { Library } from '../cli/library.js';
 import { statusLine } from '../render/status-line.js';
 import { BEGIN, END, markdownWith, SCENARIOS, tableText, writeReport } from './report.js';
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import type { BenchReport, BenchResult, Column, PlainValue, Row } from '../../src/index.js';
-import type { CommandContext } from '../context.js';
+import type { BenchReport, BenchResult } from '../../src/admin.js';
+import type { Column, PlainValue, Row } from '../../src/index.js';
+import type { CommandContext } from '../cli/context.js';
 import { csvLine } from '../render/csv.js';
 import { toJsonText } from '../render/json-text.js';
 import { renderTable } from '../render/table.js';

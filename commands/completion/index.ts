@@ -1,5 +1,5 @@
 import { Argument, Command } from 'commander';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { completionNodes } from './model.js';
 import { bashScript, fishScript, zshScript } from './scripts.js';
 
@@ -26,7 +26,7 @@ Or for the current shell only: source <(tradedb completion bash)`,
     .action(
       action(scope, async (ctx, _flags, [shell]) => {
         // Every command in full (the program built for this run has stand-ins for the others).
-        const { buildFullProgram } = await import('../main.js');
+        const { buildFullProgram } = await import('../cli/main.js');
         const nodes = completionNodes(await buildFullProgram(scope), await ctx.library());
         const script =
           shell === 'bash' ? bashScript(nodes) : shell === 'zsh' ? zshScript(nodes) : fishScript(nodes);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Library } from '../library.js';
+import type { Library } from '../cli/library.js';
 
 /** What a shell can complete after `tradedb <path>`. */
 export interface CompletionNode {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { migrationsDir } from './runner.js';
 
 const HINT =

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliScope } from '../action.js';
+import type { CliScope } from '../cli/action.js';
 import { makeMigrateCreateCommand } from './create.js';
 import { makeMigrateDownCommand } from './down.js';
 import { makeMigrateStatusCommand } from './status.js';

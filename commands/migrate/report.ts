@@ -1,5 +1,5 @@
 import type { MigrationReport } from '../../src/index.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../cli/context.js';
 import { resultSet } from '../render/rows.js';
 
 /**

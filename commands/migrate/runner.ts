@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationRunner } from '../../src/index.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../cli/context.js';
 
 export interface MigrateGroupOptions {
   migrationsDir?: string;

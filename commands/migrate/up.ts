@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { printReport } from './report.js';
 import { openRunner } from './runner.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { resultSet } from '../render/rows.js';
 import { openRunner } from './runner.js';
 

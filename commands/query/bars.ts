@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { BarInterval } from '../../src/index.js';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import {
   addListOptions,
   addTimeOptions,

@@ -1,5 +1,5 @@
 import type { Pool } from '../../src/index.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../cli/context.js';
 
 /**
  * After a tick lookup without --include-cold found nothing: if days of the

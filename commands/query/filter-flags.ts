@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import type { Condition, ModelSpec, SortKey } from '../../src/index.js';
-import { asUsage, integerFlag } from '../flags.js';
-import type { Library } from '../library.js';
+import type { ModelSpec } from '../../src/admin.js';
+import type { Condition, SortKey } from '../../src/index.js';
+import { asUsage, integerFlag } from '../cli/flags.js';
+import type { Library } from '../cli/library.js';
 
 /** The list flags every `query` list command takes. */
 export interface ListFlags {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { CliScope } from '../action.js';
+import type { CliScope } from '../cli/action.js';
 import { makeQueryBarsCommand } from './bars.js';
 import { makeQueryOrderCommand } from './order.js';
 import { makeQueryOrdersCommand } from './orders.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Order, PlainValue, Trade } from '../../src/index.js';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { printRows } from './print-rows.js';
 import { ORDER_TRADES_VIEW } from './views.js';
 

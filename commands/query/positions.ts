@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { action, type CliScope } from '../action.js';
+import { action, type CliScope } from '../cli/action.js';
 import { addListOptions, checkNamedFlag, type ListFlags, parseListFlags } from './filter-flags.js';
 import { printPage } from './print-rows.js';
 import { POSITION_VIEW } from './views.js';

@@ -1,5 +1,6 @@
-import type { ModelSpec, Page, Row } from '../../src/index.js';
-import type { CommandContext } from '../context.js';
+import type { ModelSpec } from '../../src/admin.js';
+import type { Page, Row } from '../../src/index.js';
+import type { CommandContext } from '../cli/context.js';
 import type { Renderer } from '../render/renderer.js';
 import { fitView, type TableView } from './table-view.js';
 

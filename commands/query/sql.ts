@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { action, type CliScope } from '../action.js';
-import type { CommandContext } from '../context.js';
+import { action, type CliScope } from '../cli/action.js';
+import type { CommandContext } from '../cli/context.js';
 
 interface SqlOptions {
   param: string[];

@@ -1,7 +1,7 @@
 import type { ChalkInstance as Chalk } from 'chalk';
 import type { Column, PlainValue, ResultSet, Row } from '../../src/index.js';
-import type { Output } from '../io.js';
-import { loadLibrary } from '../library.js';
+import type { Output } from '../cli/io.js';
+import { loadLibrary } from '../cli/library.js';
 import { cellText } from './cell-text.js';
 import { csvHeader, csvLine, csvRows } from './csv.js';
 import { toJsonText } from './json-text.js';

@@ -1,5 +1,5 @@
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { StatsReport } from '../../src/index.js';
+import type { StatsReport } from '../../src/admin.js';
 import { renderRecord } from './record.js';
 import { resultSet } from './rows.js';
 import { renderTable } from './table.js';

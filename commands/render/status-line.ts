@@ -1,4 +1,4 @@
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../cli/context.js';
 
 /**
  * A job's progress on stderr. On a terminal: one self-overwriting line,

@@ -1,4 +1,5 @@
 import type { Session } from '../pool/session.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** What a backup records about the database it was taken from. */
 export interface DatabaseFacts {
@@ -12,14 +13,6 @@ export interface DatabaseFacts {
 interface TableRef {
   schema_name: string;
   table_name: string;
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 export function tableKey(ref: TableRef): string {

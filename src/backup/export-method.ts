@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Pool } from '../pool/pool.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { cancellableOn } from '../util/cancel.js';
-import { quoteLiteral, readDatabaseFacts } from './database-facts.js';
+import { readDatabaseFacts } from './database-facts.js';
 import type { Snapshot, SnapshotOptions } from './file-method.js';
 import { type BackupFs, listFilesRecursive, syncDir, syncFile } from './fs-port.js';
 import { hashFile } from './hashing-copy.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { IntegrityError } from '../errors.js';
-import { quoteLiteral } from './database-facts.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /**
  * The statements of an export-method backup (`schema.sql`, `load.sql`), as

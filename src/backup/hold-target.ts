@@ -5,7 +5,7 @@ import { Pool } from '../pool/pool.js';
 import { type BackupFs, errnoOf, fsError, io } from './fs-port.js';
 import { jobConfig } from './job.js';
 import { restoreTempName } from './naming.js';
-import type { SwapOptions } from './swap.js';
+import type { SwapOptions } from './swap-options.js';
 
 /** Releases what holdTarget took: closes the instance, removes the probe link. */
 export type Release = () => Promise<void>;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { IntegrityError } from '../errors.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { type BackupFs, io } from './fs-port.js';
 
 /**
@@ -61,9 +62,7 @@ async function probeNewestStorage(): Promise<number> {
   try {
     const connection = await instance.connect();
     try {
-      await connection.run(
-        `ATTACH '${file.replaceAll("'", "''")}' AS storage_probe (STORAGE_VERSION 'latest')`,
-      );
+      await connection.run(`ATTACH ${quoteLiteral(file)} AS storage_probe (STORAGE_VERSION 'latest')`);
       await connection.run('DETACH storage_probe');
     } finally {
       connection.closeSync();

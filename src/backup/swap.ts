@@ -4,19 +4,9 @@ import { Pool } from '../pool/pool.js';
 import { type BackupFs, errnoOf, exists, fsError, io, syncDir } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
 import { holdTarget } from './hold-target.js';
-import { type JobOptions, jobConfig, step, throwIfAborted } from './job.js';
+import { jobConfig, step, throwIfAborted } from './job.js';
 import { restoreTempName } from './naming.js';
-
-export interface SwapOptions extends JobOptions {
-  fs: BackupFs;
-  /** The database being restored. */
-  target: string;
-  /** The finished new database, in the same folder. */
-  built: string;
-  /** Where the replaced database (and its WAL) go; null deletes them (`--no-keep`). */
-  keepAs: string | null;
-  lockWaitMs?: number | undefined;
-}
+import type { SwapOptions } from './swap-options.js';
 
 export interface SwapResult {
   replaced: boolean;

@@ -12,6 +12,7 @@ export type ConfigInput = {
     : TradeDbConfig[Key];
 };
 
+/** Where `defineConfig` resolves relative paths and `~` from. */
 export interface DefineConfigOptions {
   /** Folder that relative paths are resolved against. Default: process.cwd(). */
   cwd?: string;

@@ -21,6 +21,7 @@ export interface ConfigOverride {
   flag: string;
 }
 
+/** Which files, environment and overrides `loadConfig` reads. */
 export interface LoadConfigOptions {
   /** Folder for the upward search and for relative paths from env and flags. Default: process.cwd(). */
   cwd?: string;
@@ -36,6 +37,7 @@ export interface LoadConfigOptions {
   noFile?: boolean;
 }
 
+/** A validated config and where each of its values came from. */
 export interface LoadedConfig {
   readonly config: TradeDbConfig;
   /** Source of every dotted key. */

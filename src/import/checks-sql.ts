@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral } from './sql-text.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { ImportColumn, ImportTarget } from './targets.js';
 
 /**

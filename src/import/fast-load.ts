@@ -1,7 +1,7 @@
 import type { Session } from '../pool/session.js';
+import { quoteIdent } from '../sql/quote.js';
 import { checkedRelation, cleanList, ERROR_COLUMN, valueExpression } from './checks-sql.js';
 import { type ImportSource, sourceSql } from './source.js';
-import { quoteIdent } from './sql-text.js';
 import type { ImportTarget } from './targets.js';
 
 /**

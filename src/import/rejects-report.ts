@@ -1,8 +1,8 @@
 import type { Session } from '../pool/session.js';
+import { quoteIdent } from '../sql/quote.js';
 import { csvRecordLines, linesAtOffsets } from './csv-scan.js';
 import { writeCsvFile } from './rejects-file.js';
 import type { ImportSource } from './source.js';
-import { quoteIdent } from './sql-text.js';
 import type { StagedFile } from './staging.js';
 import type { ImportReject } from './types.js';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Session } from '../pool/session.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { didYouMean } from '../util/suggest.js';
 import { readCsvHeader } from './csv-scan.js';
-import { quoteIdent, quoteLiteral } from './sql-text.js';
 import type { ImportTarget } from './targets.js';
 import type { ImportFormat } from './types.js';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Session } from '../pool/session.js';
+import { quoteIdent } from '../sql/quote.js';
 import { checkedRelation, cleanList, ERROR_COLUMN } from './checks-sql.js';
 import { type ImportSource, type RejectTables, sourceSql } from './source.js';
-import { quoteIdent } from './sql-text.js';
 import type { ImportColumn, ImportTarget } from './targets.js';
 
 /** A malformed CSV record DuckDB set aside: where it starts and why. */

@@ -4,7 +4,7 @@ import { FILLABLE_ORDER_STATUSES } from '../models/order-status.js';
 import type { NewFill } from '../models/trade.js';
 import type { Session } from '../pool/session.js';
 import type { PlainValue } from '../pool/values.js';
-import { quoteIdent } from './sql-text.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** A checked trade row, ready for TradeRepository.recordFill. */
 export interface PlannedFill {

@@ -13,6 +13,7 @@ export interface MigrationResult {
   error?: TradeDbError;
 }
 
+/** What a migration run did: each migration with its result, and the error if one failed. */
 export interface MigrationReport {
   direction: 'up' | 'down';
   dry_run: boolean;

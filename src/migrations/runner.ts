@@ -30,6 +30,7 @@ import { nextVersion, readAllMigrations } from './sources.js';
 
 export type { MigrationReport, MigrationResult, MigrationResultStatus } from './report.js';
 
+/** The pool a `MigrationRunner` migrates and where its migration files are. */
 export interface MigrationRunnerOptions {
   /** The database; undefined when its file does not exist yet (status and validate still work). */
   pool?: Pool | undefined;
@@ -44,6 +45,7 @@ export interface MigrationRunnerOptions {
   observer?: Observer;
 }
 
+/** Options of `MigrationRunner.up()`. */
 export interface UpOptions {
   /** Stop after this version ("001" or "1"). */
   to?: string;
@@ -52,6 +54,7 @@ export interface UpOptions {
   allowOutOfOrder?: boolean;
 }
 
+/** Options of `MigrationRunner.down()`. */
 export interface DownOptions {
   /** Keep this version applied and revert everything newer ("0" reverts all). */
   to?: string;

@@ -2,10 +2,12 @@
 
 /** `orders.side`, `trades.side`. */
 export const ORDER_SIDES = ['buy', 'sell'] as const;
+/** Buy or sell. */
 export type OrderSide = (typeof ORDER_SIDES)[number];
 
 /** `orders.order_type`. */
 export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit'] as const;
+/** How an order is priced: market, limit, stop or stop_limit. */
 export type OrderType = (typeof ORDER_TYPES)[number];
 
 /** `orders.status`; the transitions are in order-status.ts. */
@@ -18,10 +20,12 @@ export const ORDER_STATUSES = [
   'rejected',
   'expired',
 ] as const;
+/** An order's life-cycle state; `assertTransition` checks a move from one to another. */
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** `ohlcv_bars.timeframe`, and the `--interval` of bar queries. */
 export const BAR_INTERVALS = ['1m', '5m', '15m', '1h', '1d'] as const;
+/** The width of an OHLCV bar. */
 export type BarInterval = (typeof BAR_INTERVALS)[number];
 
 /** Width of each bar interval in microseconds. */

@@ -13,6 +13,7 @@ export interface StatementInfo {
   table?: string | undefined;
 }
 
+/** How a statement ended: duration, rows, and the error if it failed. */
 export interface StatementOutcome {
   durationMs: number;
   rows: number;
@@ -63,6 +64,7 @@ export interface Observer {
 
 const noop = (): void => {};
 
+/** An observer that records nothing: the default of `Pool.open`. */
 export const NOOP_OBSERVER: Observer = {
   startStatement: () => noop,
   startJob: () => noop,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { IntegrityError } from '../errors.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { DiscoveredTable } from './discover.js';
 import { type ExportSettings, moveIntoPlace, type PartitionRef } from './export-partition.js';
 import { type DayFingerprint, dayFingerprints } from './fingerprint.js';
@@ -7,7 +8,7 @@ import { partitionDir, partitionFileName, stagingDir, tableDir } from './layout.
 import { type LedgerEntry, recordExports } from './ledger.js';
 import { parquetRowCounts } from './parquet.js';
 import { asTyped } from './results.js';
-import { dayFilter, exportSelectList, inReadSnapshot, orderByList, quoteIdent, quoteLiteral } from './sql.js';
+import { dayFilter, exportSelectList, inReadSnapshot, orderByList } from './sql.js';
 
 /** How one partition of a batch ended: its ledger entry, a benign skip, or an error. */
 export type BatchOutcome =

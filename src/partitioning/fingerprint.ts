@@ -1,6 +1,7 @@
 import type { Session } from '../pool/session.js';
+import { quoteIdent } from '../sql/quote.js';
 import { addDays } from './days.js';
-import { dayExpression, dayFilter, quoteIdent, rowHashExpression, type TableColumn } from './sql.js';
+import { dayExpression, dayFilter, rowHashExpression, type TableColumn } from './sql.js';
 import type { PartitionedTableSpec } from './tables.js';
 
 /** Rows and time range of one UTC day of a table, as the database holds it now. */

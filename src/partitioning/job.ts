@@ -3,49 +3,15 @@ import { ValidationError } from '../errors.js';
 import { trackJob } from '../observability/observer.js';
 import type { Pool } from '../pool/pool.js';
 import { parseDay } from './days.js';
-import type { AfterStep } from './export-partition.js';
-import type { PartitionFs } from './fs.js';
+import type { ApplyRetentionOptions, ExportPartitionsOptions } from './options.js';
 import type { PlanScope } from './plan.js';
-import type { ExportEvent, ExportReport } from './results.js';
+import type { ExportReport } from './results.js';
 import { withRootLock } from './root-lock.js';
 import { type JobKind, Run } from './run.js';
 import { tableSpecs } from './tables.js';
 
+export type { ApplyRetentionOptions, ExportPartitionsOptions } from './options.js';
 export type { ExportEvent, ExportReport, PartitionResult, ResultStatus } from './results.js';
-
-/** Options of exportPartitions (and, without export-only ones, applyRetention). */
-export interface ExportPartitionsOptions {
-  /** Only these tables (default: all five). */
-  tables?: readonly string[];
-  /** First and last UTC day to consider (`YYYY-MM-DD`, inclusive). Hot days are exported only inside a range. */
-  from?: string;
-  to?: string;
-  /** Cold tier root; default `export.directory`. */
-  directory?: string;
-  /** Re-export partitions that are exported and unchanged. Never applies to retired ones. */
-  force?: boolean;
-  /** Then delete cold rows whose export is verified, and expired partitions everywhere. */
-  applyRetention?: boolean;
-  /** Plan only: return what would happen and change nothing (no file, manifest or ledger write). */
-  dryRun?: boolean;
-  /** The current time; "today" is its UTC date. Default: now. */
-  now?: Date;
-  /** File system seam for tests (e.g. ENOSPC on a chosen write). */
-  fs?: PartitionFs;
-  /** Progress, one event per phase and per partition. */
-  onEvent?: (event: ExportEvent) => void;
-  /**
-   * Aborting it cancels the run before the next partition: those finished
-   * stay exported (and recorded), the rest are not started, and the run
-   * rejects with InterruptedError. The next run carries on from there.
-   */
-  signal?: AbortSignal;
-  /** Called at each step of each partition's export (see ExportStep); awaited. */
-  afterStep?: AfterStep;
-}
-
-/** Options of applyRetention: the export options without the export-only ones. */
-export type ApplyRetentionOptions = Omit<ExportPartitionsOptions, 'force' | 'applyRetention' | 'afterStep'>;
 
 /**
  * Exports every partition past the hot tier that is still in the database

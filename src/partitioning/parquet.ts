@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Session } from '../pool/session.js';
-import { quoteLiteral } from './sql.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /**
  * The row count stored in Parquet files' footers, read back by DuckDB's

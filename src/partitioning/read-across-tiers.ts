@@ -2,10 +2,11 @@ import path from 'node:path';
 import { ValidationError } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
 import type { ResultSet, Session } from '../pool/session.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { microsToIso, parseIsoMicros } from '../util/iso-time.js';
 import { isDay, utcDay } from './days.js';
 import { assertLedgerExists, readLedger } from './ledger.js';
-import { importSelectList, quoteIdent, quoteLiteral, tableColumns } from './sql.js';
+import { importSelectList, tableColumns } from './sql.js';
 import { tableSpec } from './tables.js';
 
 /** What to read across tiers: one table, optionally one symbol and a time range. */

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { Pool } from '../pool/pool.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { DiscoveredTable } from './discover.js';
 import type { PartitionFs } from './fs.js';
 import { deletingDir } from './layout.js';
 import { forgetExport } from './ledger.js';
-import { dayFilter, quoteIdent } from './sql.js';
+import { dayFilter } from './sql.js';
 
 /**
  * Deletes an expired partition everywhere: its Parquet folders (each moved

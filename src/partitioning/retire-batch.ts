@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { IntegrityError } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { DiscoveredTable } from './discover.js';
 import type { BatchOutcome } from './export-batch.js';
 import { dayFingerprints } from './fingerprint.js';
@@ -8,7 +9,7 @@ import type { PartitionFs } from './fs.js';
 import { type LedgerEntry, markRetiredMany } from './ledger.js';
 import { filePaths, parquetRowCounts } from './parquet.js';
 import { asTyped } from './results.js';
-import { dayFilter, quoteIdent } from './sql.js';
+import { dayFilter } from './sql.js';
 
 /**
  * Retires a batch of cold partitions of one table: deletes their database

@@ -6,10 +6,10 @@ import { type DiscoveredTable, discover } from './discover.js';
 import { type BatchOutcome, batchesOf, exportBatch } from './export-batch.js';
 import type { ExportSettings } from './export-partition.js';
 import { NODE_PARTITION_FS, type PartitionFs, typedFs } from './fs.js';
-import type { ExportPartitionsOptions } from './job.js';
 import { dayOfPartitionDir, MANIFEST_NAME, removeLeftovers, tableDir } from './layout.js';
 import { readLedger, schemaVersion } from './ledger.js';
 import { syncManifest } from './manifest.js';
+import type { ExportPartitionsOptions } from './options.js';
 import {
   type ExportOutcome,
   type PartitionAction,

@@ -1,4 +1,5 @@
 import type { Session } from '../pool/session.js';
+import { quoteIdent } from '../sql/quote.js';
 import { dayBounds } from './days.js';
 import type { PartitionedTableSpec } from './tables.js';
 
@@ -7,14 +8,6 @@ export interface TableColumn {
   name: string;
   /** DuckDB's type name: `TIMESTAMP WITH TIME ZONE`, `DECIMAL(18,8)`, `UUID`, `JSON`, ... */
   type: string;
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-export function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 const MICROS_PER_DAY = 86_400_000_000;

@@ -16,6 +16,7 @@ import { Semaphore } from './semaphore.js';
 import { Session } from './session.js';
 import { connectionSettings, instanceSettings, SANDBOX_SESSION_SETTINGS } from './settings.js';
 
+/** What `Pool.open` needs: the config; optionally read-only, an observer, an abort signal. */
 export interface PoolOptions {
   config: TradeDbConfig;
   /** Open the file read-only: DuckDB itself refuses writes, and other read-only processes may share it. */
@@ -40,6 +41,7 @@ export interface PoolOptions {
   sandbox?: Sandbox;
 }
 
+/** A snapshot of the pool: readers busy and idle, waiters, the writer, libuv threads. */
 export interface PoolStats {
   readers_total: number;
   readers_busy: number;
@@ -66,6 +68,7 @@ export interface HeldWrites<T> {
   longest_wait_ms: number;
 }
 
+/** Options of `pool.transaction()`: how often a write conflict reruns it. */
 export interface TransactionOptions {
   /** Attempts after a write conflict (default 3), with capped exponential backoff. */
   retries?: number;

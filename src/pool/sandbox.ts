@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ValidationError } from '../errors.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /**
  * An instance that can reach no file but its own database (and spill
@@ -81,8 +82,4 @@ export async function applySandbox(
       });
     }
   }
-}
-
-function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -13,19 +13,23 @@ import { type BindValue, type Row, toBindables, toPlain } from './values.js';
 /** How often a timed-out statement is interrupted again until it stops. */
 const INTERRUPT_REPEAT_MS = 10;
 
+/** Values bound to `$1, $2, ...` (an array) or to `$name` (a record). */
 export type Params = readonly BindValue[] | Readonly<Record<string, BindValue>>;
 
+/** A result column: its name and DuckDB type. */
 export interface Column {
   name: string;
   /** DuckDB's type name: `DECIMAL(18,8)`, `TIMESTAMP WITH TIME ZONE`, `UUID`, ... */
   type: string;
 }
 
+/** A query's columns and rows, values converted to plain JS values. */
 export interface ResultSet {
   columns: Column[];
   rows: Row[];
 }
 
+/** Per-statement options: the table it is about and a timeout. */
 export interface StatementOptions {
   /** The table the statement is about, for metrics and spans. */
   table?: string;

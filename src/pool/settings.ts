@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { TradeDbConfig } from '../config/schema.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { isInMemory } from './instance-cache.js';
 
 /** Settings given when the instance is created (they are global to it). */
@@ -33,10 +34,7 @@ export function connectionSettings(config: TradeDbConfig, databaseDir: string): 
     const output = isInMemory(config.database_path)
       ? path.join(databaseDir, 'tradedb-profile.json')
       : `${config.database_path}.profile.json`;
-    statements.push(
-      "SET enable_profiling = 'json'",
-      `SET profiling_output = '${output.replaceAll("'", "''")}'`,
-    );
+    statements.push("SET enable_profiling = 'json'", `SET profiling_output = ${quoteLiteral(output)}`);
   }
   return statements;
 }

@@ -29,6 +29,7 @@ export type PlainValue =
   | PlainValue[]
   | { [key: string]: PlainValue };
 
+/** A result row by column name. */
 export type Row = Record<string, PlainValue>;
 
 /** What may be bound as a parameter: plain values, a Date, or a DuckDB value. */

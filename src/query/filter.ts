@@ -2,6 +2,7 @@
 
 /** `~` is case-insensitive "contains", with `%` and `_` taken literally. */
 export const FILTER_OPERATORS = ['=', '!=', '>', '>=', '<', '<=', '~'] as const;
+/** A comparison a `Condition` can make. */
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 /** Value of a condition: text from a command line, or a typed value from code. */
@@ -16,6 +17,7 @@ export interface Condition {
 
 export type SortDirection = 'asc' | 'desc';
 
+/** A column to sort by and its direction. */
 export interface SortKey {
   column: string;
   direction: SortDirection;

@@ -11,6 +11,7 @@ export interface TimeRange {
   until?: string | Date;
 }
 
+/** Which orders `OrderRepository.findAll` returns, one page at a time. */
 export interface OrderFilter extends ListOptions, TimeRange {
   symbol?: string;
   exchange?: string;
@@ -20,6 +21,7 @@ export interface OrderFilter extends ListOptions, TimeRange {
   correlation_id?: string;
 }
 
+/** Which trades `TradeRepository.findAll` returns, one page at a time. */
 export interface TradeFilter extends ListOptions, TimeRange {
   order_id?: string;
   symbol?: string;
@@ -27,6 +29,7 @@ export interface TradeFilter extends ListOptions, TimeRange {
   side?: OrderSide;
 }
 
+/** Which positions `PositionRepository.findAll` returns, one page at a time. */
 export interface PositionFilter extends ListOptions {
   symbol?: string;
   exchange?: string;
@@ -34,19 +37,23 @@ export interface PositionFilter extends ListOptions {
   open?: boolean;
 }
 
+/** Which ticks `MarketDataRepository` reads: symbol, exchange, time range, page. */
 export interface TickFilter extends ListOptions, TimeRange {
   symbol?: string;
   exchange?: string;
 }
 
+/** Which OHLCV bars `MarketDataRepository` reads: symbol, exchange, interval, time range, page. */
 export interface BarFilter extends ListOptions, TimeRange {
   symbol?: string;
   exchange?: string;
   interval?: BarInterval;
 }
 
+/** Which portfolio snapshots are read: a time range, one page at a time. */
 export type SnapshotFilter = ListOptions & TimeRange;
 
+/** Which daily metrics `MetricsRepository` returns. */
 export interface DailyMetricFilter extends ListOptions {
   /** First date (YYYY-MM-DD), inclusive. */
   from?: string;

@@ -18,6 +18,7 @@ const COLUMNS = selectList(ORDER_MODEL);
 const BY_ID = `SELECT ${COLUMNS} FROM orders WHERE order_id = $1::UUID`;
 const BY_CLIENT_ID = `SELECT ${COLUMNS} FROM orders WHERE client_order_id = $1`;
 
+/** Options of `OrderRepository.updateStatus`. */
 export interface UpdateStatusOptions {
   /** When the change happened; default now. */
   at?: string | Date;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backup, type TradeDbConfig } from '../../src/index.js';
+import { backup } from '../../src/admin.js';
+import type { TradeDbConfig } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir, tempDir } from '../helpers/temp.js';
 import { configIn, rehash, seedDatabase } from '../integration/backup/fixtures.js';

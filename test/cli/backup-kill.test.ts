@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backup, listBackups, Pool, type TradeDbConfig, verifyBackup } from '../../src/index.js';
+import { backup, listBackups, verifyBackup } from '../../src/admin.js';
+import { Pool, type TradeDbConfig } from '../../src/index.js';
 import { type Finished, spawnBin, waitFor } from '../helpers/bin.js';
 import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';

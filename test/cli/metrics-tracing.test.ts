@@ -6,7 +6,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasRegisteredTracerProvider, Pool } from '../../src/index.js';
+import { hasRegisteredTracerProvider } from '../../src/admin.js';
+import { Pool } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/temp.js';

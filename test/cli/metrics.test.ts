@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CommandContext } from '../../commands/context.js';
-import { Pool, trackJob } from '../../src/index.js';
+import { CommandContext } from '../../commands/cli/context.js';
+import { trackJob } from '../../src/admin.js';
+import { Pool } from '../../src/index.js';
 import { Capture, cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 import { holdDatabase } from '../helpers/holder.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../commands/main.js';
+import { runCli } from '../../commands/cli/main.js';
 import { loadConfig, OrderRepository, Pool, PositionRepository } from '../../src/index.js';
 import { Capture, cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backup } from '../../src/index.js';
+import { backup } from '../../src/admin.js';
 import { cli } from '../helpers/cli.js';
 import { holdDatabase } from '../helpers/holder.js';
 import { commitAndKill, freshDatabase, tableChecksums } from '../integration/backup/fixtures.js';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backup, Pool } from '../../src/index.js';
+import { backup } from '../../src/admin.js';
+import { Pool } from '../../src/index.js';
 import { cli, type RunOptions } from '../helpers/cli.js';
 import { holdDatabase } from '../helpers/holder.js';
 import { addRows, freshDatabase, tableChecksums } from '../integration/backup/fixtures.js';

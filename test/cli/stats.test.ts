@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MigrationRunner, Pool, seedDatabase } from '../../src/index.js';
+import { seedDatabase } from '../../src/admin.js';
+import { MigrationRunner, Pool } from '../../src/index.js';
 import type { Spawned } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Output } from '../../commands/io.js';
+import { Output } from '../../commands/cli/io.js';
 import { Renderer, TABLE_MAX_ROWS, TABLE_PAGE_ROWS } from '../../commands/render/renderer.js';
 import { renderTable } from '../../commands/render/table.js';
 import type { Row } from '../../src/index.js';

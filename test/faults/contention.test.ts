@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { listBackups, MarketDataRepository, OrderRepository, Pool, verifyBackup } from '../../src/index.js';
+import { listBackups, verifyBackup } from '../../src/admin.js';
+import { MarketDataRepository, OrderRepository, Pool } from '../../src/index.js';
 import { type Spawned, spawnBin, waitFor } from '../helpers/bin.js';
 import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPORT_STEPS, exportPartitions, type Pool } from '../../src/index.js';
+import { EXPORT_STEPS, exportPartitions } from '../../src/admin.js';
+import type { Pool } from '../../src/index.js';
 import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';

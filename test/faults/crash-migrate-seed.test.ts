@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MigrationRunner, seedDatabase } from '../../src/index.js';
+import { seedDatabase } from '../../src/admin.js';
+import { MigrationRunner } from '../../src/index.js';
 import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { copyMigrations, writeMigration } from '../helpers/migrations.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listBackups } from '../../src/index.js';
+import { listBackups } from '../../src/admin.js';
 import { cli } from '../helpers/cli.js';
 import { smallFileSystem } from '../helpers/small-fs.js';
 import { suiteDir, tempDir } from '../helpers/temp.js';

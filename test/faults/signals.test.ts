@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backup, seedDatabase } from '../../src/index.js';
+import { backup, seedDatabase } from '../../src/admin.js';
 import { Prng } from '../../src/seed/prng.js';
 import { type Finished, spawnBin, waitFor } from '../helpers/bin.js';
 import { buildOnce } from '../helpers/build.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { runCli } from '../../commands/main.js';
+import { runCli } from '../../commands/cli/main.js';
 
 /** A stream double that records what was written; optionally a TTY. */
 export class Capture extends EventEmitter {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Pool, type Sandbox, TradeDbError, ValidationError } from '../../src/index.js';
+import type { Sandbox } from '../../src/admin.js';
+import { Pool, TradeDbError, ValidationError } from '../../src/index.js';
 import { atTestEnd } from '../helpers/cleanup.js';
 import { testConfig } from '../helpers/config.js';
 import { suiteDir } from '../helpers/temp.js';

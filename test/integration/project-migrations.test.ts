@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIGRATIONS_DIR, IntegrityError, MigrationRunner, Pool } from '../../src/index.js';
+import { DEFAULT_MIGRATIONS_DIR } from '../../src/admin.js';
+import { IntegrityError, MigrationRunner, Pool } from '../../src/index.js';
 import { atTestEnd } from '../helpers/cleanup.js';
 import { testConfig } from '../helpers/config.js';
 import { writeMigration } from '../helpers/migrations.js';

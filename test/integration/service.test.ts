@@ -1,20 +1,17 @@
 import path from 'node:path';
-// By the package's name, as a service imports it: resolved through package.json "exports" to the
-// build (`npm run build` first), not to src/ by a relative path.
 import {
-  backup,
   defineConfig,
   InterruptedError,
   MarketDataRepository,
   MigrationRunner,
   OrderRepository,
   Pool,
-  restore,
   type ScaledTick,
-  seedDatabase,
   TradeRepository,
-  verifyBackup,
 } from 'tradedb';
+// By the package's name, as a service imports it: resolved through package.json "exports" to the
+// build (`npm run build` first), not to src/ by a relative path.
+import { backup, restore, seedDatabase, verifyBackup } from 'tradedb/admin';
 import { describe, expect, it } from 'vitest';
 import { atTestEnd } from '../helpers/cleanup.js';
 import { tempDir } from '../helpers/temp.js';

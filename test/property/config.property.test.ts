@@ -3,15 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parse as parseToml, stringify } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  configValue,
-  ENV_ALIASES,
-  envVarFor,
-  KEY_SPECS,
-  type KeySpec,
-  loadConfig,
-} from '../../src/index.js';
+import { configValue, KEY_SPECS, type KeySpec } from '../../src/admin.js';
+import { ENV_ALIASES, envVarFor } from '../../src/config/schema.js';
+import { ConfigError, loadConfig } from '../../src/index.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 import { params } from './runs.js';

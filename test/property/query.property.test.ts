@@ -1,19 +1,17 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_MODEL, parseOrderBy, parseWhere } from '../../src/admin.js';
 import {
   buildSelect,
   MigrationRunner,
-  microsToIso,
-  ORDER_MODEL,
   OrderRepository,
   Pool,
-  parseOrderBy,
-  parseTime,
-  parseWhere,
   type TradeDbConfig,
   ValidationError,
 } from '../../src/index.js';
+import { parseTime } from '../../src/query/parse-time.js';
+import { microsToIso } from '../../src/util/iso-time.js';
 import { cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 import { suiteDir } from '../helpers/temp.js';

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type BackupFs, NODE_BACKUP_FS } from '../../src/backup/fs-port.js';
 import { copyWithHash, hashFile } from '../../src/backup/hashing-copy.js';
-import { type BackupFs, DiskFullError, NODE_BACKUP_FS } from '../../src/index.js';
+import { DiskFullError } from '../../src/index.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** 9 MiB and a bit: more than two chunks, and not a multiple of one. */

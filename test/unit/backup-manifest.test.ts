@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { BackupManifest } from '../../src/admin.js';
 import { manifestText, parseManifest } from '../../src/backup/manifest.js';
-import { type BackupManifest, IntegrityError } from '../../src/index.js';
+import { IntegrityError } from '../../src/index.js';
 
 const SHA = 'a'.repeat(64);
 

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configValue, KEY_SPECS, loadConfig, PACKAGE_ROOT } from '../../src/index.js';
+import { configValue, KEY_SPECS, PACKAGE_ROOT } from '../../src/admin.js';
+import { ConfigError, loadConfig } from '../../src/index.js';
 import { tempDir } from '../helpers/temp.js';
 
 function write(file: string, text: string): string {

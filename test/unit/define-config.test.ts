@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KEY_SPECS } from '../../src/admin.js';
 import {
   ConfigError,
   type ConfigInput,
   defineConfig,
   defineLoadedConfig,
-  KEY_SPECS,
   loadConfig,
 } from '../../src/index.js';
 import { tempDir } from '../helpers/temp.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  classifyDuckDbError,
   DatabaseLockedError,
   DiskFullError,
   NotFoundError,
@@ -9,7 +8,7 @@ import {
   ValidationError,
   WriteConflictError,
 } from '../../src/index.js';
-import { isInterrupt } from '../../src/pool/classify.js';
+import { classifyDuckDbError, isInterrupt } from '../../src/pool/classify.js';
 
 describe('classifyDuckDbError', () => {
   it('turns a lock conflict into DatabaseLocked with the holder pid', () => {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IntegrityError, migrationChecksum, readMigrationFiles } from '../../src/index.js';
+import { IntegrityError } from '../../src/index.js';
+import { migrationChecksum } from '../../src/migrations/checksum.js';
+import { readMigrationFiles } from '../../src/migrations/files.js';
 import { splitStatements } from '../../src/migrations/statements.js';
 import { tempDir } from '../helpers/temp.js';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type JobEnd, type JobOutcome, NOOP_OBSERVER, type Observer, trackJob } from '../../src/index.js';
+import { trackJob } from '../../src/admin.js';
+import { NOOP_OBSERVER, type Observer } from '../../src/index.js';
+import type { JobEnd, JobOutcome } from '../../src/observability/observer.js';
 
 /** An observer that records what jobs report, and optionally a context its `within` marks. */
 function recorder(options: { within?: boolean } = {}) {

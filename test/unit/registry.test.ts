@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CliScope } from '../../commands/action.js';
-import { Output } from '../../commands/io.js';
-import { COMMANDS, requestedCommand } from '../../commands/registry.js';
+import type { CliScope } from '../../commands/cli/action.js';
+import { Output } from '../../commands/cli/io.js';
+import { COMMANDS, requestedCommand } from '../../commands/cli/registry.js';
 import { Capture } from '../helpers/cli.js';
 
 describe('the command registry', () => {

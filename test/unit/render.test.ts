@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Output, OutputFailed } from '../../commands/io.js';
+import { Output, OutputFailed } from '../../commands/cli/io.js';
 import { csvLine } from '../../commands/render/csv.js';
 import { toJsonText } from '../../commands/render/json-text.js';
 import { Renderer } from '../../commands/render/renderer.js';

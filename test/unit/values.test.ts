@@ -1,7 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { microsToIso, parseIsoMicros } from '../../src/index.js';
+import { parseIsoMicros } from '../../src/admin.js';
 import { toPlain } from '../../src/pool/values.js';
+import { microsToIso } from '../../src/util/iso-time.js';
 
 describe('microsToIso / parseIsoMicros', () => {
   it('keeps every microsecond, before and after the epoch', () => {

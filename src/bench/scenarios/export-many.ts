@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportPartitions } from '../../partitioning/job.js';
-import {
-  dayExpression,
-  exportSelectList,
-  orderByList,
-  quoteLiteral,
-  tableColumns,
-} from '../../partitioning/sql.js';
+import { dayExpression, exportSelectList, orderByList, tableColumns } from '../../partitioning/sql.js';
 import { tableSpecs } from '../../partitioning/tables.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import { alternate } from '../alternate.js';
 import { BUDGETS, result } from '../budgets.js';
 import type { ScenarioContext } from '../context.js';

@@ -2,17 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  backup,
-  DatabaseLockedError,
-  listBackups,
-  NotFoundError,
-  type Observer,
-  Pool,
-  pruneBackups,
-  restore,
-  TOOL_VERSION,
-} from '../../../src/index.js';
+import { backup, listBackups, pruneBackups, restore, TOOL_VERSION } from '../../../src/admin.js';
+import { DatabaseLockedError, NotFoundError, type Observer, Pool } from '../../../src/index.js';
 import { spawnScript } from '../../helpers/bin.js';
 import { holdDatabase } from '../../helpers/holder.js';
 import { tempDir } from '../../helpers/temp.js';

@@ -2,14 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type BackupFs,
-  backup,
-  DiskFullError,
-  type FileHandleLike,
-  listBackups,
-  NODE_BACKUP_FS,
-} from '../../../src/index.js';
+import { backup, listBackups } from '../../../src/admin.js';
+import { type BackupFs, type FileHandleLike, NODE_BACKUP_FS } from '../../../src/backup/fs-port.js';
+import { DiskFullError } from '../../../src/index.js';
 import { cli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp.js';
 import { configIn, seedDatabase } from './fixtures.js';

@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  type BackupFs,
-  backup,
-  listBackups,
-  NODE_BACKUP_FS,
-  pruneBackups,
-  type TradeDbConfig,
-} from '../../../src/index.js';
+import { backup, listBackups, pruneBackups } from '../../../src/admin.js';
+import { type BackupFs, NODE_BACKUP_FS } from '../../../src/backup/fs-port.js';
+import type { TradeDbConfig } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp.js';
 import { backupFolders, configIn, flipByte, freshDatabase, tempFolders } from './fixtures.js';
 

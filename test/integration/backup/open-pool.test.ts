@@ -1,17 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type BackupProgress, backup, restore, verifyBackup } from '../../../src/admin.js';
 import {
-  type BackupProgress,
-  backup,
   InterruptedError,
   MarketDataRepository,
   Pool,
-  restore,
   type ScaledTick,
   type TradeDbConfig,
   UsageError,
-  verifyBackup,
 } from '../../../src/index.js';
 import { atTestEnd } from '../../helpers/cleanup.js';
 import { configIn, freshDatabase } from './fixtures.js';

@@ -1,14 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  AlreadyExistsError,
-  backup,
-  DatabaseLockedError,
-  IntegrityError,
-  Pool,
-  restore,
-} from '../../../src/index.js';
+import { backup, restore } from '../../../src/admin.js';
+import { AlreadyExistsError, DatabaseLockedError, IntegrityError, Pool } from '../../../src/index.js';
 import { spawnScript } from '../../helpers/bin.js';
 import { holdDatabase } from '../../helpers/holder.js';
 import { addRows, commitAndKill, freshDatabase, tableChecksums } from './fixtures.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backup, restore } from '../../../src/index.js';
+import { backup, restore } from '../../../src/admin.js';
 import { tempDir } from '../../helpers/temp.js';
 import { configIn, seedDatabase, tableChecksums } from './fixtures.js';
 

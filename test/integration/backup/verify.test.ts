@@ -1,16 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type BackupResult, backup, verifyBackup } from '../../../src/admin.js';
 import { storageErrorFrom } from '../../../src/backup/storage-version.js';
-import {
-  type BackupResult,
-  backup,
-  IntegrityError,
-  NotFoundError,
-  Pool,
-  type TradeDbConfig,
-  verifyBackup,
-} from '../../../src/index.js';
+import { IntegrityError, NotFoundError, Pool, type TradeDbConfig } from '../../../src/index.js';
 import { suiteDir } from '../../helpers/temp.js';
 import { configIn, flipByte, forgeStorageVersion, rehash, seedDatabase } from './fixtures.js';
 

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type ImportProgress,
-  InterruptedError,
-  importFile,
-  OrderRepository,
-  Pool,
-} from '../../../src/index.js';
+import { type ImportProgress, importFile } from '../../../src/admin.js';
+import { InterruptedError, OrderRepository, Pool } from '../../../src/index.js';
 import { ROOT } from '../../helpers/bin.js';
 import { testConfig } from '../../helpers/config.js';
 import { applySchema } from '../../helpers/schema.js';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTelemetry, IoError, Pool, type Telemetry, trackJob } from '../../../src/index.js';
+import { trackJob } from '../../../src/admin.js';
+import { createTelemetry, IoError, Pool, type Telemetry } from '../../../src/index.js';
 import { testConfig } from '../../helpers/config.js';
 import { tempDir } from '../../helpers/temp.js';
 import { metricValue, parseMetrics, sampleOf } from './prometheus.js';

@@ -15,7 +15,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTelemetry, Pool, TRACER_NAME, trackJob } from '../../../src/index.js';
+import { TRACER_NAME, trackJob } from '../../../src/admin.js';
+import { createTelemetry, Pool } from '../../../src/index.js';
 import { testConfig } from '../../helpers/config.js';
 
 const SECRET = 'SECRET-PARAM-7f3a';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportPartitions, InterruptedError, listPartitions } from '../../../src/index.js';
+import { exportPartitions, listPartitions } from '../../../src/admin.js';
+import { InterruptedError } from '../../../src/index.js';
 import {
   daysAgo,
   dbCounts,

@@ -1,7 +1,7 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportPartitions } from '../../../src/index.js';
+import { exportPartitions } from '../../../src/admin.js';
 import { daysAgo, type Fixture, insertTicks, NOW, openFixture, partitionFile } from './fixture.js';
 
 let fixture: Fixture | undefined;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportPartitions, type Row, readAcrossTiers } from '../../../src/index.js';
+import { exportPartitions, readAcrossTiers } from '../../../src/admin.js';
+import type { Row } from '../../../src/index.js';
 import { daysAgo, dbCounts, type Fixture, insertTicks, NOW, openFixture } from './fixture.js';
 
 let fixture: Fixture | undefined;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyRetention, exportPartitions, listPartitions } from '../../../src/index.js';
+import { applyRetention, exportPartitions, listPartitions } from '../../../src/admin.js';
 import {
   daysAgo,
   dbCounts,

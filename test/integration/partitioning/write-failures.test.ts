@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exportPartitions, NODE_PARTITION_FS, type PartitionFs } from '../../../src/index.js';
+import { exportPartitions } from '../../../src/admin.js';
+import { NODE_PARTITION_FS, type PartitionFs } from '../../../src/partitioning/fs.js';
 import {
   daysAgo,
   type Fixture,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defineConfig, NOOP_OBSERVER, type Observer, Pool, type Role } from '../../../src/index.js';
+import { defineConfig, NOOP_OBSERVER, type Observer, Pool } from '../../../src/index.js';
+import type { Role } from '../../../src/observability/observer.js';
 import { OrderRepository } from '../../../src/repositories/order-repository.js';
 import { PositionRepository } from '../../../src/repositories/position-repository.js';
 import { TradeRepository } from '../../../src/repositories/trade-repository.js';

@@ -19,73 +19,73 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'init',
     summary: 'write tradedb.toml from the example, create the folders, and migrate up',
-    load: async () => (await import('./init.js')).makeInitCommand,
+    load: async () => (await import('../init.js')).makeInitCommand,
   },
   {
     name: 'config',
     summary: 'print the effective configuration and the source of every value',
-    load: async () => (await import('./config.js')).makeConfigCommand,
+    load: async () => (await import('../config.js')).makeConfigCommand,
   },
   {
     name: 'migrate',
     summary: 'apply, revert and check schema migrations',
-    load: async () => (await import('./migrate/index.js')).makeMigrateCommand,
+    load: async () => (await import('../migrate/index.js')).makeMigrateCommand,
   },
   {
     name: 'query',
     summary: 'read-only lookups: orders, trades, positions, ticks, bars, snapshots, sql',
-    load: async () => (await import('./query/index.js')).makeQueryCommand,
+    load: async () => (await import('../query/index.js')).makeQueryCommand,
   },
   {
     name: 'seed',
     summary: 'migrate up, then write a deterministic synthetic data set ending today (UTC)',
-    load: async () => (await import('./seed.js')).makeSeedCommand,
+    load: async () => (await import('../seed.js')).makeSeedCommand,
   },
   {
     name: 'import',
     summary: 'validated, all-or-nothing bulk load of ticks, orders or trades from CSV or Parquet',
-    load: async () => (await import('./import.js')).makeImportCommand,
+    load: async () => (await import('../import.js')).makeImportCommand,
   },
   {
     name: 'partitions',
     summary: 'list UTC-day partitions with tier (hot/warm/cold/expired), rows and export state',
-    load: async () => (await import('./partitions.js')).makePartitionsCommand,
+    load: async () => (await import('../partitions.js')).makePartitionsCommand,
   },
   {
     name: 'export-partitions',
     summary: 'export partitions past the hot tier to Parquet; optionally apply the retention policy',
-    load: async () => (await import('./export-partitions.js')).makeExportPartitionsCommand,
+    load: async () => (await import('../export-partitions.js')).makeExportPartitionsCommand,
   },
   {
     name: 'backup',
     summary: 'make a verified backup of the database (and list, verify, prune backups)',
-    load: async () => (await import('./backup/index.js')).makeBackupCommand,
+    load: async () => (await import('../backup/index.js')).makeBackupCommand,
   },
   {
     name: 'restore',
     summary:
       'verify a backup and restore it atomically: the target is the old database or the new one, whole',
-    load: async () => (await import('./restore.js')).makeRestoreCommand,
+    load: async () => (await import('../restore.js')).makeRestoreCommand,
   },
   {
     name: 'stats',
     summary: 'database, tables, partitions, migrations, backups, pool and job metrics',
-    load: async () => (await import('./stats.js')).makeStatsCommand,
+    load: async () => (await import('../stats.js')).makeStatsCommand,
   },
   {
     name: 'bench',
     summary: 'benchmark tradedb against raw @duckdb/node-api baselines (budgets in BENCHMARKS.md)',
-    load: async () => (await import('./bench/index.js')).makeBenchCommand,
+    load: async () => (await import('../bench/index.js')).makeBenchCommand,
   },
   {
     name: 'demo',
     summary: 'create a small demo database (migrated, seeded) and take a short tour of the lookups',
-    load: async () => (await import('./demo.js')).makeDemoCommand,
+    load: async () => (await import('../demo.js')).makeDemoCommand,
   },
   {
     name: 'completion',
     summary: 'print a shell completion script (bash, zsh or fish) for subcommands, options and values',
-    load: async () => (await import('./completion/index.js')).makeCompletionCommand,
+    load: async () => (await import('../completion/index.js')).makeCompletionCommand,
   },
 ];
 

@@ -1,12 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
-import { TOOL_VERSION } from '../src/package-info.js';
+import { TOOL_VERSION } from '../../src/package-info.js';
+import { FORMATS } from '../render/renderer.js';
 import type { CliScope } from './action.js';
 import { fileStream } from './fd-stream.js';
 import { type CliIo, Output, OutputClosed, OutputFailed } from './io.js';
 import { loadLibrary } from './library.js';
 import { parseErrorOf } from './parse-errors.js';
 import { COMMANDS, requestedCommand } from './registry.js';
-import { FORMATS } from './render/renderer.js';
 import { reportError } from './report-error.js';
 
 const EXAMPLES = `

@@ -1,8 +1,9 @@
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { ConfigOverride, JobMeasure, LoadedConfig, Observer, Pool, Sandbox } from '../src/index.js';
+import type { ConfigOverride, JobMeasure, Sandbox } from '../../src/admin.js';
+import type { LoadedConfig, Observer, Pool } from '../../src/index.js';
+import { FORMATS, type Format, Renderer } from '../render/renderer.js';
 import { type CliIo, Output } from './io.js';
 import { type Library, loadLibrary } from './library.js';
-import { FORMATS, type Format, Renderer } from './render/renderer.js';
 import { detectTerminal, type Terminal } from './terminal.js';
 import { untilSignal } from './test-pause.js';
 
