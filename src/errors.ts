@@ -51,9 +51,32 @@ const TRAITS: Record<ErrorCode, Traits> = {
   INTERNAL: { retryable: false, status: 500, exitCode: 70 },
 };
 
+/**
+ * The remedy an error calls for, as a stable name: the library's `hint`
+ * says it in a service's words (options, config keys); a front end such as
+ * the CLI turns it into its own (flags) from one catalogue.
+ */
+export type FixCode =
+  | 'create-database'
+  | 'check-database-path'
+  | 'wait-for-lock'
+  | 'replace-target'
+  | 'allow-out-of-order'
+  | 'add-down-section'
+  | 'allow-file-reads'
+  | 'same-order'
+  | 'free-export-space'
+  | 'backup-folder'
+  | 'apply-migrations'
+  | 'list-backups'
+  | 'other-backup'
+  | 'write-config';
+
 export interface ErrorOptions {
   hint?: string;
   cause?: unknown;
+  /** The remedy, by name (see FixCode). */
+  fix?: FixCode;
 }
 
 /** Base of every error the library throws: a stable `code`, `retryable`, an HTTP-like `status`, the CLI exit code and an optional hint. */
@@ -63,6 +86,8 @@ export class TradeDbError extends Error {
   readonly status: number;
   readonly exitCode: number;
   readonly hint: string | undefined;
+  /** The remedy by name, for front ends that word it their own way (the CLI names its flags). */
+  readonly fix: FixCode | undefined;
 
   constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -73,6 +98,7 @@ export class TradeDbError extends Error {
     this.status = traits.status;
     this.exitCode = traits.exitCode;
     this.hint = options.hint;
+    this.fix = options.fix;
   }
 
   /** The machine-readable form printed by the CLI with `--format json`. */

@@ -1,3 +1,4 @@
+import { cliHint } from './hints.js';
 import type { CliIo } from './io.js';
 import { loadLibrary } from './library.js';
 
@@ -19,8 +20,9 @@ export async function reportError(
           cause: error,
           hint: 'this is a bug in tradedb; run again with -v for the stack and report it',
         });
+  const hint = cliHint(typed);
   const lines = [`error: ${typed.message}`];
-  if (typed.hint) lines.push(`hint: ${typed.hint}`);
+  if (hint) lines.push(`hint: ${hint}`);
   if (options.verbose && typed.code === 'INTERNAL') {
     const stack = (error instanceof Error ? error.stack : undefined) ?? typed.stack;
     if (stack) lines.push(stack);
@@ -33,6 +35,9 @@ export async function reportError(
     }
   };
   write(`${lines.join('\n')}\n`);
-  if (options.json) write(`${JSON.stringify({ error: typed.toJSON() })}\n`);
+  if (options.json) {
+    const { code, message, retryable } = typed.toJSON();
+    write(`${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}), retryable } })}\n`);
+  }
   return typed.exitCode;
 }

@@ -133,13 +133,15 @@ async function runBackup(options: BackupOptions, pool: Pool | undefined): Promis
   // A read-write open would create a missing database: an empty backup of nothing.
   if (!pool && !(await exists(fs, config.database_path))) {
     throw new NotFoundError(`no database at ${config.database_path}`, {
-      hint: 'check --database or database_path',
+      hint: 'check database_path',
+      fix: 'check-database-path',
     });
   }
   // Checked before anything is created: a file that is not a database must leave no backup folder behind.
   if ((await readStorageNumber(fs, config.database_path)) === undefined) {
     throw new IntegrityError(`${config.database_path} is not a DuckDB database (no DUCK header)`, {
-      hint: 'check --database or database_path',
+      hint: 'check database_path',
+      fix: 'check-database-path',
     });
   }
   const root = path.resolve(options.directory ?? config.backup.directory);

@@ -45,7 +45,8 @@ async function buildFromFile(options: BuildOptions): Promise<Record<string, numb
     throw new IntegrityError(
       `backup file ${source} does not match its sha256 in the manifest (corrupted or changed)`,
       {
-        hint: 'this backup cannot be trusted; use another one (tradedb backup list)',
+        hint: 'this backup cannot be trusted; use another one (listBackups())',
+        fix: 'other-backup',
       },
     );
   }

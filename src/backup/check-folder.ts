@@ -49,7 +49,10 @@ export async function assertFolder(fs: BackupFs, dir: string): Promise<void> {
     isDir = (await fs.stat(dir)).isDirectory();
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') {
-      throw new NotFoundError(`no backup at ${dir}`, { hint: 'tradedb backup list shows the backups' });
+      throw new NotFoundError(`no backup at ${dir}`, {
+        hint: 'listBackups() shows the backups',
+        fix: 'list-backups',
+      });
     }
     throw fsError(error, 'reading', dir);
   }
@@ -105,6 +108,7 @@ export async function checkBackupFiles(
 
 function bad(dir: string, relative: string, what: string): IntegrityError {
   return new IntegrityError(`backup file ${path.join(dir, relative)} ${what}`, {
-    hint: 'this backup cannot be trusted; use another one (tradedb backup list)',
+    hint: 'this backup cannot be trusted; use another one (listBackups())',
+    fix: 'other-backup',
   });
 }

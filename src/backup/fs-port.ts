@@ -79,7 +79,8 @@ export async function makeFolder(fs: BackupFs, dir: string): Promise<void> {
     if (code !== 'EEXIST' && code !== 'ENOTDIR') throw fsError(error, 'creating', dir);
     throw new AlreadyExistsError(`${dir} is a file, or lies under one: backups go in a folder`, {
       cause: error,
-      hint: 'give --out (or backup.directory) a folder, new or existing',
+      hint: 'give backup.directory (or the directory option) a folder, new or existing',
+      fix: 'backup-folder',
     });
   }
 }

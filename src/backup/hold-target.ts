@@ -65,7 +65,11 @@ export async function holdTarget(options: SwapOptions, warnings: string[]): Prom
       throw new DatabaseLockedError(
         `database ${target} is locked by another process${error.pid === undefined ? '' : ` (PID ${error.pid})`}`,
         error.pid,
-        { cause: error, hint: error.hint ?? 'retry when it has finished, or wait longer with --wait' },
+        {
+          cause: error,
+          hint: error.hint ?? 'retry when it has finished, or wait longer (pool.lock_wait_ms)',
+          fix: 'wait-for-lock',
+        },
       );
     }
     if (error instanceof InterruptedError) throw error;

@@ -174,5 +174,8 @@ export async function resolveBackupRef(
     const named = path.join(root, ref);
     if (await exists(fs, named)) return named;
   }
-  throw new NotFoundError(`no backup at ${direct}`, { hint: 'tradedb backup list shows the backups' });
+  throw new NotFoundError(`no backup at ${direct}`, {
+    hint: 'listBackups() shows the backups',
+    fix: 'list-backups',
+  });
 }

@@ -107,7 +107,8 @@ export function totalBytes(manifest: Pick<BackupManifest, 'files'>): number {
 
 function corrupt(file: string, why: string): IntegrityError {
   return new IntegrityError(`corrupt backup manifest ${file}: ${why}`, {
-    hint: 'this backup cannot be trusted; use another one (tradedb backup list)',
+    hint: 'this backup cannot be trusted; use another one (listBackups())',
+    fix: 'other-backup',
   });
 }
 

@@ -87,7 +87,8 @@ async function runRestore(options: RestoreOptions): Promise<RestoreResult> {
   const targetExists = await exists(fs, target);
   if (targetExists && !options.force) {
     throw new AlreadyExistsError(`database ${target} exists`, {
-      hint: 'add --force to replace it (the old one is kept as <name>.pre-restore-<time> unless --no-keep)',
+      hint: 'pass `force: true` to replace it (the old one is kept as <name>.pre-restore-<time> unless `keepPrevious: false`)',
+      fix: 'replace-target',
     });
   }
   await assertFolder(fs, dir);

@@ -54,7 +54,8 @@ export async function findConfigFile(options: {
         throw new ConfigError(
           `config file ${file} (from ${options.explicitSource ?? '--config'}) does not exist`,
           {
-            hint: 'check the path, or run `tradedb init` to write one',
+            hint: 'check the path, or write one (config.example.toml shows every key)',
+            fix: 'write-config',
           },
         );
       }

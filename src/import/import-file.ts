@@ -155,7 +155,8 @@ async function assertTableExists(session: Session, table: string): Promise<void>
   );
   if (!row || row.n === 0n) {
     throw new ValidationError(`the database has no ${table} table`, {
-      hint: 'run `tradedb migrate up` first',
+      hint: 'apply the migrations first (MigrationRunner.up())',
+      fix: 'apply-migrations',
     });
   }
 }

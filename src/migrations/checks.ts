@@ -64,7 +64,10 @@ export function refuseDrift(
   if (outOfOrder.length > 0 && !allowOutOfOrder) {
     throw new IntegrityError(
       `out-of-order migrations: ${outOfOrder.map((s) => path.basename(s.file ?? s.version)).join(', ')} ${outOfOrder.length === 1 ? 'is' : 'are'} older than the newest applied one but never applied`,
-      { hint: 'renumber them after the newest migration, or apply them with --allow-out-of-order' },
+      {
+        hint: 'renumber them after the newest migration, or apply them with `allowOutOfOrder: true`',
+        fix: 'allow-out-of-order',
+      },
     );
   }
 }

@@ -337,7 +337,8 @@ function revertibleFile(row: LedgerRow, byNumber: ReadonlyMap<number, MigrationF
     throw new IntegrityError(
       `cannot revert ${path.basename(file.file)}: it has no "-- migrate:down" section`,
       {
-        hint: 'nothing was reverted; add a down section or stop before this version with --to',
+        hint: 'nothing was reverted; add a down section or stop before this version (the `to` option)',
+        fix: 'add-down-section',
       },
     );
   }

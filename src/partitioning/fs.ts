@@ -97,7 +97,8 @@ export function fsError(error: unknown, what: string): TradeDbError {
   if (code === 'ENOSPC' || code === 'EDQUOT') {
     return new DiskFullError(`disk full while ${what}: ${message}`, {
       cause: error,
-      hint: 'free space under export.directory (or use --out) and run again; nothing partial is visible',
+      hint: 'free space under export.directory (or export elsewhere) and run again; nothing partial is visible',
+      fix: 'free-export-space',
     });
   }
   return new IoError(`${what} failed: ${message}`, { cause: error });

@@ -55,7 +55,8 @@ export async function assertLedgerExists(session: Session): Promise<void> {
   );
   if (!found) {
     throw new ValidationError('the database has no partition_exports table', {
-      hint: 'run `tradedb migrate up` first',
+      hint: 'apply the migrations first (MigrationRunner.up())',
+      fix: 'apply-migrations',
     });
   }
 }

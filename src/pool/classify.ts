@@ -28,7 +28,11 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
     return new DatabaseLockedError(
       `database ${path} is locked by another process${pid === undefined ? '' : ` (PID ${pid})`}`,
       pid,
-      { cause: error, hint: 'wait for that process to finish, or retry with --wait 30s' },
+      {
+        cause: error,
+        hint: 'wait for that process to finish, or retry with a longer pool.lock_wait_ms',
+        fix: 'wait-for-lock',
+      },
     );
   }
   if (/Trying to read a database file with version number/.test(message)) {
@@ -58,7 +62,12 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
       context.databasePath === undefined || path.resolve(missing) === path.resolve(context.databasePath);
     return new NotFoundError(`no database at ${missing}`, {
       cause: error,
-      ...(isMain ? { hint: 'run `tradedb init` or `tradedb migrate up` to create it' } : {}),
+      ...(isMain
+        ? {
+            hint: 'create it (a writable pool, then MigrationRunner.up()), or check database_path',
+            fix: 'create-database' as const,
+          }
+        : {}),
     });
   }
   // Some calls wrap the engine's message ("Failed to extract statements: Parser Error: ...").

@@ -141,7 +141,8 @@ export async function openInstance(options: OpenInstanceOptions): Promise<Instan
 async function createWithLockWait(file: string, options: OpenInstanceOptions): Promise<Entry> {
   if (options.readOnly && !fs.existsSync(file)) {
     throw new NotFoundError(`no database at ${file}`, {
-      hint: 'run `tradedb init` or `tradedb migrate up` to create it, or check --database',
+      hint: 'create it (a writable pool, then MigrationRunner.up()), or check database_path',
+      fix: 'create-database',
     });
   }
   if (!options.readOnly) {
@@ -177,7 +178,7 @@ async function createWithLockWait(file: string, options: OpenInstanceOptions): P
           throw new DatabaseLockedError(
             `${typed.message}; still locked after waiting ${options.lockWaitMs} ms`,
             typed.pid,
-            { cause: error, hint: 'retry later, or wait longer with --wait' },
+            { cause: error, hint: 'retry later, or wait longer (pool.lock_wait_ms)', fix: 'wait-for-lock' },
           );
         }
         throw typed;

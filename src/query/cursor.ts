@@ -44,7 +44,8 @@ export function decodeCursor(
   }
   if (body.s !== signature(sort)) {
     throw new ValidationError(`cursor was made for the order "${body.s}", not "${signature(sort)}"`, {
-      hint: 'page with the same --order-by as the first page',
+      hint: 'page with the same order as the first page',
+      fix: 'same-order',
     });
   }
   if (body.v.some((value) => value === null)) {

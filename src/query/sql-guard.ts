@@ -65,7 +65,8 @@ function checkTableFunction(name: string, options: SqlGuardOptions): void {
   if (FILE_READING_TABLE_FUNCTIONS.has(name)) {
     if (options.allowFileReads) return;
     throw new ValidationError(`refused table function ${name}(): it reads files`, {
-      hint: 'add --allow-read <dir> to let it read the files under <dir>',
+      hint: "name the folder in the pool's `sandbox.readDirectories` and pass `allowFileReads: true`",
+      fix: 'allow-file-reads',
     });
   }
   throw new ValidationError(`refused table function ${name}(): not on the read-only allow-list`, {

@@ -190,14 +190,15 @@ describe('Pool', () => {
     await expect(reader.withReader((db) => db.run('INSERT INTO t VALUES (1)'))).rejects.toThrow(/read-only/);
   });
 
-  it('reports a missing file on a read-only open as NotFound with a hint', async () => {
+  it("reports a missing file on a read-only open as NotFound, with a hint in a service's words and the remedy by name", async () => {
     const file = path.join(tempDir(), 'missing.duckdb');
     const error = await Pool.open({
       config: await testConfig({ database_path: file }),
       readOnly: true,
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as NotFoundError).hint).toContain('tradedb init');
+    expect((error as NotFoundError).hint).toContain('MigrationRunner.up()');
+    expect((error as NotFoundError).fix).toBe('create-database');
   });
 
   it('shares one instance per file in a process: two pools see each other at once', async () => {

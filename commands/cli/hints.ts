@@ -1,0 +1,33 @@
+import type { TradeDbError } from '../../src/index.js';
+
+type FixCode = NonNullable<TradeDbError['fix']>;
+
+/**
+ * The CLI's words for each remedy the library names: its flags and
+ * subcommands. The library's own hints speak to a service (options, config
+ * keys); an error that names a remedy gets its hint from here instead. One
+ * entry per code, so a new code fails the type check until it is worded.
+ */
+export const CLI_HINTS: Record<FixCode, string> = {
+  'create-database': 'run `tradedb init` or `tradedb migrate up` to create it, or check --database',
+  'check-database-path': 'check --database or database_path',
+  'wait-for-lock': 'wait for that process to finish, or retry with --wait 30s',
+  'replace-target':
+    'add --force to replace it (the old one is kept as <name>.pre-restore-<time> unless --no-keep)',
+  'allow-out-of-order': 'renumber them after the newest migration, or apply them with --allow-out-of-order',
+  'add-down-section': 'nothing was reverted; add a down section or stop before this version with --to',
+  'allow-file-reads': 'add --allow-read <dir> to let it read the files under <dir>',
+  'same-order': 'page with the same --order-by as the first page',
+  'free-export-space':
+    'free space under export.directory (or use --out) and run again; nothing partial is visible',
+  'backup-folder': 'give --out (or backup.directory) a folder, new or existing',
+  'apply-migrations': 'run `tradedb migrate up` first',
+  'list-backups': 'tradedb backup list shows the backups',
+  'other-backup': 'this backup cannot be trusted; use another one (tradedb backup list)',
+  'write-config': 'check the path, or run `tradedb init` to write one',
+};
+
+/** The hint the CLI prints: its own wording of the error's remedy, else the library's hint. */
+export function cliHint(error: TradeDbError): string | undefined {
+  return error.fix === undefined ? error.hint : CLI_HINTS[error.fix];
+}
