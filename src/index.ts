@@ -94,7 +94,6 @@ export type { NewFill, Trade } from './models/trade.js';
 
 export type {
   Condition,
-  FilterOperator,
   ListOptions,
   Page,
   SortKey,
@@ -118,4 +117,5 @@ export { MetricsRepository } from './repositories/metrics-repository.js';
 export type { RepositoryOptions } from './repositories/options.js';
 export { OrderRepository, type UpdateStatusOptions } from './repositories/order-repository.js';
 export { PositionRepository } from './repositories/position-repository.js';
+export type { Repository } from './repositories/repository.js';
 export { type FillResult, TradeRepository } from './repositories/trade-repository.js';

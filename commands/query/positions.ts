@@ -38,7 +38,8 @@ Examples:
           ...args,
           symbol: flags.symbol,
           exchange: flags.exchange,
-          open: flags.open ?? false,
+          // Absent, not false: `open: false` asks for the flat positions only.
+          open: flags.open ? true : undefined,
         });
         await printPage(ctx, await ctx.renderer(), model, page, POSITION_VIEW, args.offset);
         return undefined;

@@ -33,7 +33,7 @@ export interface TradeFilter extends ListOptions, TimeRange {
 export interface PositionFilter extends ListOptions {
   symbol?: string;
   exchange?: string;
-  /** Only positions with a non-zero quantity. */
+  /** true: only positions with a non-zero quantity; false: only flat ones; absent: all. */
   open?: boolean;
 }
 

@@ -24,6 +24,7 @@ import {
 } from './bars-sql.js';
 import { type BarFilter, namedConditions, type TickFilter, type TimeRange } from './filters.js';
 import type { RepositoryOptions } from './options.js';
+import { type PageRequest, type Repository, withPage } from './repository.js';
 import { TickChunkWriter } from './tick-chunks.js';
 
 const TICK_COLUMNS = selectList(MARKET_TICK_MODEL);
@@ -49,7 +50,10 @@ export interface MaterializeOptions extends TimeRange {
 /**
  * Market data: bulk tick ingest through DuckDB's appender with data chunks,
  * tick range reads, the latest tick, and OHLCV bars computed from ticks in
- * SQL and materialized into `ohlcv_bars`.
+ * SQL and materialized into `ohlcv_bars`. As a `Repository` it stands for
+ * the ticks and only lists them (`findAll` is `findTicks`): ticks have no
+ * id of their own, and their ingest is a bulk append that returns a count,
+ * not the rows, to keep it fast.
  *
  * @example
  * const market = new MarketDataRepository(pool);
@@ -57,7 +61,9 @@ export interface MaterializeOptions extends TimeRange {
  *   symbol: 'AAPL', price: '187.25', size: '100', seq: 1n }]);
  * await market.materializeBars({ intervals: ['1m', '1h'], since: '-1d' });
  */
-export class MarketDataRepository {
+export class MarketDataRepository
+  implements Pick<Repository<MarketTick, never, NewTick, TickFilter>, 'findAll'>
+{
   private readonly now: () => Date;
 
   constructor(
@@ -107,6 +113,11 @@ export class MarketDataRepository {
     });
     this.pool.observer.rowsWritten('market_ticks', rows);
     return rows;
+  }
+
+  /** `findTicks` under the interface's name, with the page apart. */
+  async findAll(filter: TickFilter = {}, page?: PageRequest): Promise<Page<MarketTick>> {
+    return this.findTicks(withPage(filter, page));
   }
 
   /** A page of ticks, newest first unless `orderBy` says otherwise. */

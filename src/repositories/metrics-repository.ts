@@ -18,21 +18,26 @@ import {
 } from '../models/portfolio-snapshot.js';
 import { requireText } from '../models/row-codec.js';
 import { dateMicros, normalizeTimestamp } from '../models/timestamp.js';
+import { normalizeUuid } from '../models/uuid.js';
 import type { Pool } from '../pool/pool.js';
 import type { Condition, ListOptions, Page } from '../query/filter.js';
 import { listPage } from '../query/list.js';
 import { type DailyMetricFilter, namedConditions, type SnapshotFilter, type TimeRange } from './filters.js';
 import { insertRows } from './insert-rows.js';
 import type { RepositoryOptions } from './options.js';
+import { type PageRequest, type Repository, withPage } from './repository.js';
 
 const SNAPSHOT_COLUMNS = selectList(PORTFOLIO_SNAPSHOT_MODEL);
 
 /**
  * What migration 002 and the snapshot table store: portfolio snapshots,
  * daily performance figures (one value per date and name, upserted) and
- * sampled query metrics, each with range reads.
+ * sampled query metrics, each with range reads. As a `Repository` it
+ * stands for the portfolio snapshots (`create` is `recordSnapshot`).
  */
-export class MetricsRepository {
+export class MetricsRepository
+  implements Repository<PortfolioSnapshot, string, NewPortfolioSnapshot, SnapshotFilter>
+{
   private readonly now: () => Date;
 
   constructor(
@@ -54,6 +59,32 @@ export class MetricsRepository {
     await this.pool.transaction((session) => insertRows(session, PORTFOLIO_SNAPSHOT_MODEL, snapshots));
     this.pool.observer.rowsWritten('portfolio_snapshots', snapshots.length);
     return snapshots;
+  }
+
+  /** `recordSnapshot` under the interface's name. */
+  async create(input: NewPortfolioSnapshot): Promise<PortfolioSnapshot> {
+    return this.recordSnapshot(input);
+  }
+
+  /** `recordSnapshots` under the interface's name. */
+  async createMany(inputs: readonly NewPortfolioSnapshot[]): Promise<PortfolioSnapshot[]> {
+    return this.recordSnapshots(inputs);
+  }
+
+  /** The snapshot with this snapshot_id, or undefined. */
+  async findById(snapshotId: string): Promise<PortfolioSnapshot | undefined> {
+    const id = normalizeUuid(snapshotId, 'snapshot_id');
+    const row = await this.pool.withReader((session) =>
+      session.one(`SELECT ${SNAPSHOT_COLUMNS} FROM portfolio_snapshots WHERE snapshot_id = $1::UUID`, [id], {
+        table: 'portfolio_snapshots',
+      }),
+    );
+    return row ? snapshotFromRow(row) : undefined;
+  }
+
+  /** `findSnapshots` under the interface's name, with the page apart. */
+  async findAll(filter: SnapshotFilter = {}, page?: PageRequest): Promise<Page<PortfolioSnapshot>> {
+    return this.findSnapshots(withPage(filter, page));
   }
 
   /** A page of snapshots, newest first unless `orderBy` says otherwise. */

@@ -13,6 +13,7 @@ import { listPage } from '../query/list.js';
 import { namedConditions, type OrderFilter } from './filters.js';
 import { INSERT_BATCH, insertRows } from './insert-rows.js';
 import type { RepositoryOptions } from './options.js';
+import { type PageRequest, type Repository, withPage } from './repository.js';
 
 const COLUMNS = selectList(ORDER_MODEL);
 const BY_ID = `SELECT ${COLUMNS} FROM orders WHERE order_id = $1::UUID`;
@@ -35,7 +36,7 @@ export interface UpdateStatusOptions {
  *   order_type: 'limit', quantity: '10', price: '187.25' });
  * await orders.updateStatus(order.order_id, 'open');
  */
-export class OrderRepository {
+export class OrderRepository implements Repository<Order, string, NewOrder, OrderFilter> {
   private readonly now: () => Date;
 
   constructor(
@@ -99,7 +100,8 @@ export class OrderRepository {
   }
 
   /** A page of orders matching the filter, newest first unless `orderBy` says otherwise. */
-  async findAll(filter: OrderFilter = {}): Promise<Page<Order>> {
+  async findAll(options: OrderFilter = {}, page?: PageRequest): Promise<Page<Order>> {
+    const filter = withPage(options, page);
     const conditions = namedConditions(
       ORDER_MODEL,
       {

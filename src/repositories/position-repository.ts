@@ -7,8 +7,15 @@ import { listPage } from '../query/list.js';
 import { namedConditions, type PositionFilter } from './filters.js';
 import type { RepositoryOptions } from './options.js';
 import { insertPositions, PositionFolder, REPLAY_ORDER } from './position-ledger.js';
+import { type PageRequest, type Repository, withPage } from './repository.js';
 
 const COLUMNS = selectList(POSITION_MODEL);
+
+/** What identifies a position: one symbol on one exchange. */
+export interface PositionKey {
+  exchange: string;
+  symbol: string;
+}
 
 /** Which positions a rebuild covers; both absent = all. */
 export interface PositionScope {
@@ -19,8 +26,12 @@ export interface PositionScope {
 /**
  * Positions: read access, and a rebuild from the trades that gives exactly
  * the state the incremental updates of TradeRepository.recordFill keep.
+ * Through the `Repository` interface it is read only: a position is
+ * derived from the trades, never created on its own.
  */
-export class PositionRepository {
+export class PositionRepository
+  implements Pick<Repository<Position, PositionKey, Position, PositionFilter>, 'findById' | 'findAll'>
+{
   private readonly now: () => Date;
 
   constructor(
@@ -44,6 +55,11 @@ export class PositionRepository {
     return row ? positionFromRow(row) : undefined;
   }
 
+  /** The position a key names, or undefined: `find` with the key as one object. */
+  async findById(key: PositionKey): Promise<Position | undefined> {
+    return this.find(key.exchange, key.symbol);
+  }
+
   /** The positions of a symbol, one per exchange. */
   async findBySymbol(symbol: string): Promise<Position[]> {
     const rows = await this.pool.withReader((session) =>
@@ -55,8 +71,10 @@ export class PositionRepository {
   }
 
   /** A page of positions, most recently changed first unless `orderBy` says otherwise. */
-  async findAll(filter: PositionFilter = {}): Promise<Page<Position>> {
-    const open: Condition[] = filter.open ? [{ column: 'quantity', op: '!=', value: '0' }] : [];
+  async findAll(options: PositionFilter = {}, page?: PageRequest): Promise<Page<Position>> {
+    const filter = withPage(options, page);
+    const open: Condition[] =
+      filter.open === undefined ? [] : [{ column: 'quantity', op: filter.open ? '!=' : '=', value: '0' }];
     const conditions = namedConditions(
       POSITION_MODEL,
       { symbol: filter.symbol, exchange: filter.exchange },

@@ -15,6 +15,7 @@ import { namedConditions, type TradeFilter } from './filters.js';
 import type { RepositoryOptions } from './options.js';
 import { loadOrder } from './order-repository.js';
 import { applyTradeToPosition } from './position-ledger.js';
+import { type PageRequest, type Repository, withPage } from './repository.js';
 
 const COLUMNS = selectList(TRADE_MODEL);
 const INSERT = `INSERT INTO trades (${COLUMNS}) VALUES (${placeholders(TRADE_MODEL.columns.length)})`;
@@ -29,13 +30,17 @@ export interface FillResult {
 /**
  * Trades (fills). `recordFill` is the one way a fill enters the database:
  * the trade, its order's filled quantity and status, and the position move
- * together in one transaction on the writer.
+ * together in one transaction on the writer. Through the `Repository`
+ * interface it is read only: trades are an append-only ledger, never
+ * created apart from their fill, updated or deleted.
  *
  * @example
  * const { order, position } = await trades.recordFill({
  *   order_id, quantity: '0.5', price: '64000.25', fee: '1.2', fee_currency: 'USD' });
  */
-export class TradeRepository {
+export class TradeRepository
+  implements Pick<Repository<Trade, string, NewFill, TradeFilter>, 'findById' | 'findAll'>
+{
   private readonly now: () => Date;
 
   constructor(
@@ -135,7 +140,8 @@ export class TradeRepository {
   }
 
   /** A page of trades matching the filter, newest first unless `orderBy` says otherwise. */
-  async findAll(filter: TradeFilter = {}): Promise<Page<Trade>> {
+  async findAll(options: TradeFilter = {}, page?: PageRequest): Promise<Page<Trade>> {
+    const filter = withPage(options, page);
     const conditions = namedConditions(
       TRADE_MODEL,
       { order_id: filter.order_id, symbol: filter.symbol, exchange: filter.exchange, side: filter.side },
