@@ -9,8 +9,8 @@ import path from 'node:path';
 import { exportPartitions } from '../dist/src/admin.js';
 import { dayBefore } from '../dist/src/bench/fixtures.js';
 import { insertTablesSql } from '../dist/src/bench/fixtures-tables.js';
+import { NODE_FS } from '../dist/src/fs/port.js';
 import { loadConfig, MigrationRunner, Pool } from '../dist/src/index.js';
-import { NODE_PARTITION_FS } from '../dist/src/partitioning/fs.js';
 
 const days = Number(process.argv[2] ?? 120);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradedb-profile-batches-'));
@@ -37,7 +37,7 @@ const observer = {
   rowsWritten: () => {},
 };
 const timedFs = Object.fromEntries(
-  Object.entries(NODE_PARTITION_FS).map(([name, op]) => [
+  Object.entries(NODE_FS).map(([name, op]) => [
     name,
     async (...args) => {
       const started = performance.now();

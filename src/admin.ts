@@ -126,8 +126,8 @@ export {
 
 // Package facts and file helpers
 
+export { writeFileAtomic } from './fs/atomic-write.js';
 export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
-export { writeFileAtomic } from './util/atomic-write.js';
 export { parseDuration } from './util/duration.js';
 export { parseIsoMicros } from './util/iso-time.js';
 export { didYouMean } from './util/suggest.js';

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { BACKUP_METHODS, type BackupMethod } from '../config/schema.js';
 import { IntegrityError, NotFoundError, UsageError } from '../errors.js';
+import { exists, syncDir, writeFileDurably } from '../fs/durable.js';
+import { errnoOf, fsError, io } from '../fs/errors.js';
+import { type FsPort, NODE_FS } from '../fs/port.js';
 import { NOOP_OBSERVER, trackJob } from '../observability/observer.js';
 import { isInMemory } from '../pool/instance-cache.js';
 import { Pool } from '../pool/pool.js';
@@ -8,18 +11,8 @@ import { TOOL_VERSION } from '../version.js';
 import { checkBackupFolder } from './check-folder.js';
 import { exportOpenPool, snapshotByExport } from './export-method.js';
 import { copyOpenPool, snapshotByCopy, type WritesHeld } from './file-method.js';
-import {
-  type BackupFs,
-  errnoOf,
-  exists,
-  fsError,
-  io,
-  makeFolder,
-  NODE_BACKUP_FS,
-  syncDir,
-  writeFileDurably,
-} from './fs-port.js';
 import { type BackupProgress, type JobOptions, step, throwIfAborted } from './job.js';
+import { makeFolder } from './make-folder.js';
 import {
   type BackupManifest,
   MANIFEST_FILE,
@@ -113,7 +106,7 @@ export function backup(
 
 async function runBackup(options: BackupOptions, pool: Pool | undefined): Promise<BackupResult> {
   const started = performance.now();
-  const fs = options.fs ?? NODE_BACKUP_FS;
+  const fs = options.fs ?? NODE_FS;
   const { config, signal } = options;
   const method = options.method ?? config.backup.method;
   if (!BACKUP_METHODS.includes(method)) {
@@ -223,7 +216,7 @@ async function runBackup(options: BackupOptions, pool: Pool | undefined): Promis
  * two backups in one millisecond both survive.
  */
 async function renameUnique(
-  fs: BackupFs,
+  fs: FsPort,
   folder: string,
   root: string,
   createdAt: Date,

@@ -1,19 +1,21 @@
 import path from 'node:path';
 import type { TradeDbConfig } from '../config/schema.js';
 import { IntegrityError, IoError } from '../errors.js';
+import { exists, syncFile } from '../fs/durable.js';
+import { io } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 import type { Observer } from '../observability/observer.js';
 import { Pool } from '../pool/pool.js';
 import type { Sandbox } from '../pool/sandbox.js';
 import { readDatabaseFacts } from './database-facts.js';
 import { parseExportStatements } from './export-statements.js';
-import { type BackupFs, exists, io, syncFile } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
 import { jobConfig } from './job.js';
 import { type BackupManifest, DATABASE_FILE, EXPORT_DIR } from './manifest.js';
 import { assertReadableStorage, storageErrorFrom, storageNumberOf } from './storage-version.js';
 
 export interface BuildOptions {
-  fs: BackupFs;
+  fs: FsPort;
   backupDir: string;
   manifest: BackupManifest;
   /** The new database file; it must not exist. */
@@ -152,7 +154,7 @@ export function compareCounts(
 }
 
 /** Removes a database file and what DuckDB keeps beside it. */
-export async function removeDatabaseFiles(fs: BackupFs, file: string): Promise<void> {
+export async function removeDatabaseFiles(fs: FsPort, file: string): Promise<void> {
   for (const part of [file, `${file}.wal`, `${file}.tmp`]) {
     await io('removing', part, () => fs.rm(part));
   }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { IntegrityError, NotFoundError } from '../errors.js';
-import { type BackupFs, errnoOf, fsError, io, listFilesRecursive } from './fs-port.js';
+import { listFilesRecursive } from '../fs/durable.js';
+import { errnoOf, fsError, io } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 import { hashFile } from './hashing-copy.js';
 import { throwIfAborted } from './job.js';
 import { type BackupManifest, DATABASE_FILE, MANIFEST_FILE, parseManifest } from './manifest.js';
@@ -14,7 +16,7 @@ import { assertReadableStorage, storageNumberOf } from './storage-version.js';
 export type CheckLevel = 'quick' | 'full';
 
 /** Reads and parses `manifest.json`; a folder without one is not a (complete) backup. */
-export async function loadManifest(fs: BackupFs, dir: string): Promise<BackupManifest> {
+export async function loadManifest(fs: FsPort, dir: string): Promise<BackupManifest> {
   const file = path.join(dir, MANIFEST_FILE);
   let text: string;
   try {
@@ -32,7 +34,7 @@ export async function loadManifest(fs: BackupFs, dir: string): Promise<BackupMan
 
 /** Checks a backup folder against its manifest; the first problem is an IntegrityError naming the file. */
 export async function checkBackupFolder(
-  fs: BackupFs,
+  fs: FsPort,
   dir: string,
   level: CheckLevel,
   signal?: AbortSignal,
@@ -43,7 +45,7 @@ export async function checkBackupFolder(
   return manifest;
 }
 
-export async function assertFolder(fs: BackupFs, dir: string): Promise<void> {
+export async function assertFolder(fs: FsPort, dir: string): Promise<void> {
   let isDir: boolean;
   try {
     isDir = (await fs.stat(dir)).isDirectory();
@@ -61,7 +63,7 @@ export async function assertFolder(fs: BackupFs, dir: string): Promise<void> {
 
 /** The files of a backup against its (already parsed) manifest. */
 export async function checkBackupFiles(
-  fs: BackupFs,
+  fs: FsPort,
   dir: string,
   manifest: BackupManifest,
   level: CheckLevel,

@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { listFilesRecursive, syncDir, syncFile } from '../fs/durable.js';
+import type { FsPort } from '../fs/port.js';
 import { Pool } from '../pool/pool.js';
 import { quoteLiteral } from '../sql/quote.js';
 import { cancellableOn } from '../util/cancel.js';
 import { readDatabaseFacts } from './database-facts.js';
 import type { Snapshot, SnapshotOptions } from './file-method.js';
-import { type BackupFs, listFilesRecursive, syncDir, syncFile } from './fs-port.js';
 import { hashFile } from './hashing-copy.js';
 import { BACKUP_CANCELLED, jobConfig, step, throwIfAborted } from './job.js';
 import { EXPORT_DIR, type ManifestFile } from './manifest.js';
@@ -74,7 +75,7 @@ export async function exportOpenPool(pool: Pool, options: SnapshotOptions): Prom
 }
 
 /** DuckDB does not fsync what EXPORT writes: do it for every file and folder before the manifest. */
-async function syncTree(fs: BackupFs, folder: string, files: ManifestFile[]): Promise<void> {
+async function syncTree(fs: FsPort, folder: string, files: ManifestFile[]): Promise<void> {
   const dirs = new Set<string>();
   for (const file of files) {
     await syncFile(fs, path.join(folder, file.path));

@@ -1,10 +1,11 @@
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { WriteConflictError } from '../errors.js';
+import { io } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 import { Pool } from '../pool/pool.js';
 import { cancellableOn } from '../util/cancel.js';
 import { type DatabaseFacts, readDatabaseFacts } from './database-facts.js';
-import { type BackupFs, io } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
 import { BACKUP_CANCELLED, type BackupProgress, type JobOptions, jobConfig, step } from './job.js';
 import { DATABASE_FILE, type ManifestFile } from './manifest.js';
@@ -26,7 +27,7 @@ export interface WritesHeld {
 }
 
 export type SnapshotOptions = JobOptions & {
-  fs: BackupFs;
+  fs: FsPort;
   folder: string;
   lockWaitMs?: number | undefined;
   onProgress?: ((event: BackupProgress) => void) | undefined;

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { InterruptedError } from '../errors.js';
-import { type BackupFs, type FileHandleLike, io, writeAll } from './fs-port.js';
+import { writeAll } from '../fs/durable.js';
+import { io } from '../fs/errors.js';
+import type { FileHandleLike, FsPort } from '../fs/port.js';
 
 /** Large enough that per-call overhead vanishes, small enough to keep memory flat. */
 const CHUNK_BYTES = 4 << 20;
@@ -20,7 +22,7 @@ export interface HashedFile {
  * (both run on libuv's pool) while the hash runs here. The copy is fsynced.
  */
 export async function copyWithHash(
-  fs: BackupFs,
+  fs: FsPort,
   from: string,
   to: string,
   signal?: AbortSignal,
@@ -46,7 +48,7 @@ export async function copyWithHash(
 }
 
 /** sha256 and size of a file, read once. */
-export async function hashFile(fs: BackupFs, file: string, signal?: AbortSignal): Promise<HashedFile> {
+export async function hashFile(fs: FsPort, file: string, signal?: AbortSignal): Promise<HashedFile> {
   const handle = await io('opening', file, () => fs.open(file, 'r'));
   try {
     return await pump(handle, file, signal, async () => {});

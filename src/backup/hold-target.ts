@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { DatabaseLockedError, InterruptedError } from '../errors.js';
+import { errnoOf, fsError, io } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 import { isOpenInProcess } from '../pool/instance-cache.js';
 import { Pool } from '../pool/pool.js';
-import { type BackupFs, errnoOf, fsError, io } from './fs-port.js';
 import { jobConfig } from './job.js';
 import { restoreTempName } from './naming.js';
 import type { SwapOptions } from './swap-options.js';
@@ -84,6 +85,6 @@ export async function holdTarget(options: SwapOptions, warnings: string[]): Prom
   };
 }
 
-async function removeQuietly(fs: BackupFs, files: readonly string[]): Promise<void> {
+async function removeQuietly(fs: FsPort, files: readonly string[]): Promise<void> {
   for (const file of files) await io('removing', file, () => fs.rm(file)).catch(() => {});
 }

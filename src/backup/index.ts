@@ -1,8 +1,9 @@
 /** Backup and restore (README "Backups"): the public part of src/backup. */
+
+export type { FileHandleLike, FsPort } from '../fs/port.js';
+export { NODE_FS } from '../fs/port.js';
 export { type BackupOptions, type BackupResult, backup, type OpenPoolBackupOptions } from './backup.js';
 export type { WritesHeld } from './file-method.js';
-export type { BackupFs, FileHandleLike } from './fs-port.js';
-export { NODE_BACKUP_FS } from './fs-port.js';
 export type { BackupProgress, StepHook } from './job.js';
 export { type BackupListEntry, type ListBackupsOptions, listBackups } from './list.js';
 export type { BackupManifest, ManifestFile } from './manifest.js';

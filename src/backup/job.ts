@@ -1,7 +1,7 @@
 import type { TradeDbConfig } from '../config/schema.js';
 import { InterruptedError } from '../errors.js';
+import type { FsPort } from '../fs/port.js';
 import type { Observer } from '../observability/observer.js';
-import type { BackupFs } from './fs-port.js';
 
 /**
  * Called after each step of a job (`locked`, `copied`, `manifest-written`,
@@ -28,7 +28,7 @@ export interface JobOptions {
   /** Aborting it stops the job; what it wrote so far is removed. */
   signal?: AbortSignal;
   /** The file system; tests inject one that fails. */
-  fs?: BackupFs;
+  fs?: FsPort;
   onStep?: StepHook;
 }
 

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { TradeDbConfig } from '../config/schema.js';
 import { NotFoundError, TradeDbError } from '../errors.js';
-import { isProcessAlive } from '../util/stale-temps.js';
+import { exists, folderSize } from '../fs/durable.js';
+import { errnoOf, fsError } from '../fs/errors.js';
+import { type FsPort, NODE_FS } from '../fs/port.js';
+import { isProcessAlive } from '../fs/stale-temps.js';
 import { checkBackupFolder, loadManifest } from './check-folder.js';
-import { type BackupFs, errnoOf, exists, folderSize, fsError, NODE_BACKUP_FS } from './fs-port.js';
 import { type BackupManifest, totalBytes, totalRows } from './manifest.js';
 import { formatAge, parseTempName } from './naming.js';
 
@@ -31,7 +33,7 @@ export interface ListBackupsOptions {
   config: TradeDbConfig;
   /** The backup folder; default `backup.directory`. */
   directory?: string;
-  fs?: BackupFs;
+  fs?: FsPort;
   now?: () => Date;
 }
 
@@ -45,7 +47,7 @@ export interface ListBackupsOptions {
  * const newest = entries.find((entry) => entry.status === 'ok');
  */
 export async function listBackups(options: ListBackupsOptions): Promise<BackupListEntry[]> {
-  const fs = options.fs ?? NODE_BACKUP_FS;
+  const fs = options.fs ?? NODE_FS;
   const root = path.resolve(options.directory ?? options.config.backup.directory);
   const now = (options.now ?? (() => new Date()))();
   let names: string[];
@@ -67,7 +69,7 @@ export async function listBackups(options: ListBackupsOptions): Promise<BackupLi
 }
 
 async function describe(
-  fs: BackupFs,
+  fs: FsPort,
   root: string,
   name: string,
   now: Date,
@@ -115,7 +117,7 @@ async function describe(
 
 /** A folder without a usable manifest, sorted by when it was last changed. */
 async function incompleteEntry(
-  fs: BackupFs,
+  fs: FsPort,
   name: string,
   dir: string,
   now: Date,
@@ -155,7 +157,7 @@ function blank(name: string, dir: string, status: BackupListEntry['status']): Ba
  * `latest` (the newest backup that passes the quick check).
  */
 export async function resolveBackupRef(
-  fs: BackupFs,
+  fs: FsPort,
   ref: string,
   config: TradeDbConfig,
   directory?: string,

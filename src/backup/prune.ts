@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { TradeDbError, UsageError } from '../errors.js';
+import { syncDir } from '../fs/durable.js';
+import { io } from '../fs/errors.js';
+import { type FsPort, NODE_FS } from '../fs/port.js';
 import { NOOP_OBSERVER, trackJob } from '../observability/observer.js';
 import { checkBackupFolder } from './check-folder.js';
-import { type BackupFs, io, NODE_BACKUP_FS, syncDir } from './fs-port.js';
 import { type JobOptions, step, throwIfAborted } from './job.js';
 import { type BackupListEntry, listBackups } from './list.js';
 import { MANIFEST_FILE } from './manifest.js';
@@ -67,7 +69,7 @@ export function pruneBackups(options: PruneOptions): Promise<PruneResult> {
 
 async function runPrune(options: PruneOptions): Promise<PruneResult> {
   const started = performance.now();
-  const fs = options.fs ?? NODE_BACKUP_FS;
+  const fs = options.fs ?? NODE_FS;
   const keep = options.keep ?? options.config.backup.keep;
   if (!Number.isSafeInteger(keep) || keep < 1) {
     throw new UsageError(`keep must be a whole number of at least 1, got ${keep}`);
@@ -120,7 +122,7 @@ async function runPrune(options: PruneOptions): Promise<PruneResult> {
 
 /** Newest first, the first backup whose every file matches its sha256. */
 async function findNewestVerified(
-  fs: BackupFs,
+  fs: FsPort,
   backups: BackupListEntry[],
   options: PruneOptions,
 ): Promise<string | null> {
@@ -138,7 +140,7 @@ async function findNewestVerified(
 }
 
 /** Rename out of sight, then the manifest, then the data: no step leaves a backup that looks whole. */
-async function deleteBackup(fs: BackupFs, root: string, name: string, options: PruneOptions): Promise<void> {
+async function deleteBackup(fs: FsPort, root: string, name: string, options: PruneOptions): Promise<void> {
   const doomed = path.join(root, tempName('prune', name));
   await io('renaming', path.join(root, name), () => fs.rename(path.join(root, name), doomed));
   await syncDir(fs, root);

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { BackupMethod } from '../config/schema.js';
 import { AlreadyExistsError, UsageError } from '../errors.js';
+import { exists } from '../fs/durable.js';
+import { io } from '../fs/errors.js';
+import { NODE_FS } from '../fs/port.js';
 import { NOOP_OBSERVER, trackJob } from '../observability/observer.js';
 import { isInMemory } from '../pool/instance-cache.js';
 import { buildDatabase, removeDatabaseFiles } from './build-database.js';
 import { assertFolder, checkBackupFiles, loadManifest } from './check-folder.js';
-import { exists, io, NODE_BACKUP_FS } from './fs-port.js';
 import { type JobOptions, step, throwIfAborted } from './job.js';
 import { resolveBackupRef } from './list.js';
 import { totalBytes, totalRows } from './manifest.js';
@@ -77,7 +79,7 @@ export function restore(options: RestoreOptions): Promise<RestoreResult> {
 
 async function runRestore(options: RestoreOptions): Promise<RestoreResult> {
   const started = performance.now();
-  const fs = options.fs ?? NODE_BACKUP_FS;
+  const fs = options.fs ?? NODE_FS;
   const { config } = options;
   const targetSetting = options.to ?? config.database_path;
   if (isInMemory(targetSetting))

@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { isProcessAlive } from '../util/stale-temps.js';
-import { type BackupFs, errnoOf, fsError } from './fs-port.js';
+import { errnoOf, fsError } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
+import { isProcessAlive } from '../fs/stale-temps.js';
 import { parseTempName, restoreTempPid } from './naming.js';
 
 /**
@@ -9,7 +10,7 @@ import { parseTempName, restoreTempPid } from './naming.js';
  * are left alone: another backup may be running. Best effort: a folder that
  * cannot be removed now is tried again next time. Returns the names removed.
  */
-export async function cleanStaleTemps(fs: BackupFs, root: string): Promise<string[]> {
+export async function cleanStaleTemps(fs: FsPort, root: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await namesIn(fs, root)) {
     const temp = parseTempName(name);
@@ -25,7 +26,7 @@ export async function cleanStaleTemps(fs: BackupFs, root: string): Promise<strin
 }
 
 /** The same for the temporary databases a killed restore left next to its target. */
-export async function cleanStaleRestoreTemps(fs: BackupFs, target: string): Promise<string[]> {
+export async function cleanStaleRestoreTemps(fs: FsPort, target: string): Promise<string[]> {
   const dir = path.dirname(target);
   const base = path.basename(target);
   const removed: string[] = [];
@@ -42,7 +43,7 @@ export async function cleanStaleRestoreTemps(fs: BackupFs, target: string): Prom
   return removed;
 }
 
-async function namesIn(fs: BackupFs, dir: string): Promise<string[]> {
+async function namesIn(fs: FsPort, dir: string): Promise<string[]> {
   try {
     return (await fs.readdir(dir)).map((entry) => entry.name);
   } catch (error) {

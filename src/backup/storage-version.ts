@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { IntegrityError } from '../errors.js';
+import { io } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 import { quoteLiteral } from '../sql/quote.js';
-import { type BackupFs, io } from './fs-port.js';
 
 /**
  * DuckDB's storage format number sits in the file's main header: 8 bytes of
@@ -27,7 +28,7 @@ export function storageNumberOf(head: Uint8Array): number | undefined {
   return version > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(version);
 }
 
-export async function readStorageNumber(fsPort: BackupFs, file: string): Promise<number | undefined> {
+export async function readStorageNumber(fsPort: FsPort, file: string): Promise<number | undefined> {
   const handle = await io('opening', file, () => fsPort.open(file, 'r'));
   try {
     const head = Buffer.alloc(64);

@@ -1,10 +1,10 @@
 // Apart from swap.ts: hold-target.ts, which swap.ts calls, takes them too,
 // and importing them from swap.ts made a cycle.
-import type { BackupFs } from './fs-port.js';
+import type { FsPort } from '../fs/port.js';
 import type { JobOptions } from './job.js';
 
 export interface SwapOptions extends JobOptions {
-  fs: BackupFs;
+  fs: FsPort;
   /** The database being restored. */
   target: string;
   /** The finished new database, in the same folder. */

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { AlreadyExistsError, InterruptedError } from '../errors.js';
+import { exists, syncDir } from '../fs/durable.js';
+import { errnoOf, fsError, io } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 import { Pool } from '../pool/pool.js';
-import { type BackupFs, errnoOf, exists, fsError, io, syncDir } from './fs-port.js';
 import { copyWithHash } from './hashing-copy.js';
 import { holdTarget } from './hold-target.js';
 import { jobConfig, step, throwIfAborted } from './job.js';
@@ -148,7 +150,7 @@ async function checkpointTarget(options: SwapOptions, warnings: string[]): Promi
 
 /** A byte-for-byte copy under a temporary name, fsynced, then linked to its name (EEXIST: nothing replaced). */
 async function keepByCopy(
-  fs: BackupFs,
+  fs: FsPort,
   target: string,
   from: string,
   to: string,
@@ -171,7 +173,7 @@ async function keepByCopy(
 }
 
 /** A hard link costs nothing and keeps the old file whole; a file system without links gets a copy. */
-async function keepCopy(fs: BackupFs, target: string, keepAs: string, signal?: AbortSignal): Promise<void> {
+async function keepCopy(fs: FsPort, target: string, keepAs: string, signal?: AbortSignal): Promise<void> {
   try {
     await fs.link(target, keepAs);
   } catch (error) {

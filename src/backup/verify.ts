@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { BackupMethod } from '../config/schema.js';
+import { io } from '../fs/errors.js';
+import { NODE_FS } from '../fs/port.js';
 import { buildDatabase } from './build-database.js';
 import { checkBackupFolder } from './check-folder.js';
-import { io, NODE_BACKUP_FS } from './fs-port.js';
 import { type JobOptions, step } from './job.js';
 import { resolveBackupRef } from './list.js';
 import { totalBytes, totalRows } from './manifest.js';
@@ -44,7 +45,7 @@ export interface VerifyResult {
  */
 export async function verifyBackup(options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
-  const fs = options.fs ?? NODE_BACKUP_FS;
+  const fs = options.fs ?? NODE_FS;
   const dir = await resolveBackupRef(fs, options.path, options.config);
   const manifest = await checkBackupFolder(fs, dir, 'full', options.signal);
   await step(options.onStep, 'checked');

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { IoError } from '../errors.js';
-import { fsyncDirectory } from '../util/atomic-write.js';
-import { removeStaleTemps } from '../util/stale-temps.js';
+import { fsyncDirectory } from '../fs/atomic-write.js';
+import { removeStaleTemps } from '../fs/stale-temps.js';
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; CRLF line ends. */
 function csvLine(fields: readonly (string | null)[]): string {

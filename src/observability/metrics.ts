@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Counter, Histogram, Registry } from 'prom-client';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { JobMetrics } from './job-metrics.js';
 import { readJobTimestamps, readPreviousFile } from './metrics-file.js';
 import type { StatementInfo, StatementOutcome } from './observer.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Pool } from '../pool/pool.js';
-import type { PartitionFs } from './fs.js';
+import type { ColdTierFiles } from './fs.js';
 
 /**
  * The moments of a batch of partitions' export (see export-batch.ts), in
@@ -34,8 +34,8 @@ export type AfterStep = (step: ExportStep, partition: PartitionRef) => Promise<v
 
 export interface ExportSettings {
   pool: Pool;
-  /** Already wrapped by typedFs. */
-  fs: PartitionFs;
+  /** Its failures arrive as typed errors. */
+  fs: ColdTierFiles;
   root: string;
   compression: string;
   rowGroupSize: number;
@@ -53,7 +53,7 @@ export interface ExportSettings {
  * moment (and after a crash, a state) with no partition at all.
  */
 export async function moveIntoPlace(
-  fs: PartitionFs,
+  fs: ColdTierFiles,
   staging: string,
   finalDir: string,
   fileName: string,

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
-import { DiskFullError, IoError, type TradeDbError } from '../errors.js';
+import { errnoOf, type FsErrorOptions, fsError } from '../fs/errors.js';
+import type { FsPort } from '../fs/port.js';
 
 /**
- * The file system operations the cold tier needs, and nothing more: tests
- * pass their own implementation to make a write fail with ENOSPC at a chosen
- * step. The Parquet file itself is written by DuckDB, not through this.
+ * The file operations the cold tier needs, in its own terms (a missing
+ * folder lists as empty, a missing file reads as undefined), over the one
+ * file system port that backups use too: tests inject a port, never this.
+ * Every failure arrives as a typed error naming the operation and path.
+ * The Parquet file itself is written by DuckDB, not through this.
  */
-export interface PartitionFs {
+export interface ColdTierFiles {
   /** `mkdir -p`. */
   mkdir(dir: string): Promise<void>;
   /** Entry names; an empty list when the folder does not exist. */
@@ -21,7 +22,7 @@ export interface PartitionFs {
   remove(path: string): Promise<void>;
   /** The file's text, or undefined when it does not exist. */
   readText(path: string): Promise<string | undefined>;
-  /** Creates or truncates `path`, writes `text` and fsyncs it. */
+  /** Creates `path` (a fresh temporary name), writes `text` and fsyncs it. */
   writeDurable(path: string, text: string): Promise<void>;
   /** fsync of a file or a folder (a folder after renames in it). */
   fsync(path: string): Promise<void>;
@@ -29,99 +30,90 @@ export interface PartitionFs {
   sha256(path: string): Promise<string>;
 }
 
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-}
-
-/** The real file system. */
-export const NODE_PARTITION_FS: PartitionFs = {
-  mkdir: async (dir) => {
-    await fs.mkdir(dir, { recursive: true });
-  },
-  readdir: async (dir) => {
-    try {
-      return await fs.readdir(dir);
-    } catch (error) {
-      if (isMissing(error)) return [];
-      throw error;
-    }
-  },
-  stat: async (path) => {
-    try {
-      const stats = await fs.stat(path);
-      return { size: stats.size, isDirectory: stats.isDirectory() };
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
-  rename: (from, to) => fs.rename(from, to),
-  remove: (path) => fs.rm(path, { recursive: true, force: true }),
-  readText: async (path) => {
-    try {
-      return await fs.readFile(path, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
-  },
-  writeDurable: async (path, text) => {
-    const handle = await fs.open(path, 'w');
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
-  fsync: async (path) => {
-    const handle = await fs.open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  },
-  sha256: async (path) => {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-      hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  },
+const ERRORS: FsErrorOptions = {
+  diskFullHint:
+    'free space under export.directory (or export elsewhere) and run again; nothing partial is visible',
+  diskFullFix: 'free-export-space',
+  // Every path here is one the job made or listed itself: one gone missing is an I/O fault.
+  missing: 'io',
 };
+const HASH_CHUNK = 1 << 20;
 
-/** A file system error as a typed error: a full disk (or quota) is DiskFull, the rest Io; both exit 74. */
-export function fsError(error: unknown, what: string): TradeDbError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return new DiskFullError(`disk full while ${what}: ${message}`, {
-      cause: error,
-      hint: 'free space under export.directory (or export elsewhere) and run again; nothing partial is visible',
-      fix: 'free-export-space',
-    });
+async function guard<R>(doing: string, file: string, work: () => Promise<R>): Promise<R> {
+  try {
+    return await work();
+  } catch (error) {
+    throw fsError(error, doing, file, ERRORS);
   }
-  return new IoError(`${what} failed: ${message}`, { cause: error });
 }
 
-/** Wraps every operation so that its failures arrive as typed errors naming the operation and path. */
-export function typedFs(inner: PartitionFs): PartitionFs {
-  const guard = async <R>(what: string, op: () => Promise<R>): Promise<R> => {
+async function unlessMissing<R>(work: () => Promise<R>, missing: R): Promise<R> {
+  try {
+    return await work();
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return missing;
+    throw error;
+  }
+}
+
+/** The cold tier's view of a file system port. */
+export function coldTierFiles(port: FsPort): ColdTierFiles {
+  const withHandle = async <R>(
+    file: string,
+    flags: 'r' | 'wx',
+    work: (handle: Awaited<ReturnType<FsPort['open']>>) => Promise<R>,
+  ): Promise<R> => {
+    const handle = await port.open(file, flags);
     try {
-      return await op();
-    } catch (error) {
-      throw fsError(error, what);
+      return await work(handle);
+    } finally {
+      await handle.close();
     }
   };
   return {
-    mkdir: (dir) => guard(`creating ${dir}`, () => inner.mkdir(dir)),
-    readdir: (dir) => guard(`listing ${dir}`, () => inner.readdir(dir)),
-    stat: (path) => guard(`stat of ${path}`, () => inner.stat(path)),
-    rename: (from, to) => guard(`renaming ${from} to ${to}`, () => inner.rename(from, to)),
-    remove: (path) => guard(`removing ${path}`, () => inner.remove(path)),
-    readText: (path) => guard(`reading ${path}`, () => inner.readText(path)),
-    writeDurable: (path, text) => guard(`writing ${path}`, () => inner.writeDurable(path, text)),
-    fsync: (path) => guard(`fsync of ${path}`, () => inner.fsync(path)),
-    sha256: (path) => guard(`hashing ${path}`, () => inner.sha256(path)),
+    mkdir: (dir) =>
+      guard('creating', dir, async () => {
+        await port.mkdir(dir, { recursive: true });
+      }),
+    readdir: (dir) =>
+      guard('listing', dir, () =>
+        unlessMissing(async () => (await port.readdir(dir)).map((entry) => entry.name), []),
+      ),
+    stat: (path) =>
+      guard('stat of', path, () =>
+        unlessMissing(async () => {
+          const stats = await port.stat(path);
+          return { size: stats.size, isDirectory: stats.isDirectory() };
+        }, undefined),
+      ),
+    rename: (from, to) => guard(`renaming ${from} to`, to, () => port.rename(from, to)),
+    remove: (path) => guard('removing', path, () => port.rm(path)),
+    readText: (path) => guard('reading', path, () => unlessMissing(() => port.readFile(path), undefined)),
+    writeDurable: (path, text) =>
+      guard('writing', path, () =>
+        withHandle(path, 'wx', async (handle) => {
+          const bytes = Buffer.from(text, 'utf8');
+          let done = 0;
+          while (done < bytes.length) {
+            done += (await handle.write(bytes, done, bytes.length - done, done)).bytesWritten;
+          }
+          await handle.sync();
+        }),
+      ),
+    fsync: (path) => guard('fsync of', path, () => withHandle(path, 'r', (handle) => handle.sync())),
+    sha256: (path) =>
+      guard('hashing', path, () =>
+        withHandle(path, 'r', async (handle) => {
+          const hash = createHash('sha256');
+          const buffer = new Uint8Array(HASH_CHUNK);
+          for (let position = 0; ; ) {
+            const { bytesRead } = await handle.read(buffer, 0, HASH_CHUNK, position);
+            if (bytesRead === 0) break;
+            hash.update(buffer.subarray(0, bytesRead));
+            position += bytesRead;
+          }
+          return hash.digest('hex');
+        }),
+      ),
   };
 }

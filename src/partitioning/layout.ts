@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { PartitionFs } from './fs.js';
+import type { ColdTierFiles } from './fs.js';
 
 /**
  * The cold tier's layout (README "Partitions and the Parquet cold tier"):
@@ -61,7 +61,7 @@ export function isLeftover(name: string): boolean {
  * database's write lock and the in-process lock in the job), so nothing
  * found here is still in use.
  */
-export async function removeLeftovers(fs: PartitionFs, root: string, table: string): Promise<string[]> {
+export async function removeLeftovers(fs: ColdTierFiles, root: string, table: string): Promise<string[]> {
   const dir = tableDir(root, table);
   const removed: string[] = [];
   for (const name of await fs.readdir(dir)) {

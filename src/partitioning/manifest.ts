@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PartitionFs } from './fs.js';
+import type { ColdTierFiles } from './fs.js';
 import { MANIFEST_NAME, manifestTempPath, partitionDir, tableDir } from './layout.js';
 import type { ExportedFile, LedgerEntry } from './ledger.js';
 import type { PartitionedTableSpec } from './tables.js';
@@ -76,7 +76,7 @@ export function buildManifest(
  * rename over the old one, fsync the folder. Returns whether it wrote.
  */
 export async function syncManifest(
-  fs: PartitionFs,
+  fs: ColdTierFiles,
   root: string,
   spec: PartitionedTableSpec,
   ledger: readonly LedgerEntry[],

@@ -1,7 +1,8 @@
 // The options of the export job, apart from job.ts: run.ts, which job.ts
 // drives, needs them too, and importing them from job.ts made a cycle.
+
+import type { FsPort } from '../fs/port.js';
 import type { AfterStep } from './export-partition.js';
-import type { PartitionFs } from './fs.js';
 import type { ExportEvent } from './results.js';
 
 /** Options of exportPartitions (and, without export-only ones, applyRetention). */
@@ -22,7 +23,7 @@ export interface ExportPartitionsOptions {
   /** The current time; "today" is its UTC date. Default: now. */
   now?: Date;
   /** File system seam for tests (e.g. ENOSPC on a chosen write). */
-  fs?: PartitionFs;
+  fs?: FsPort;
   /** Progress, one event per phase and per partition. */
   onEvent?: (event: ExportEvent) => void;
   /**

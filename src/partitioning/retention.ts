@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Pool } from '../pool/pool.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { DiscoveredTable } from './discover.js';
-import type { PartitionFs } from './fs.js';
+import type { ColdTierFiles } from './fs.js';
 import { deletingDir } from './layout.js';
 import { forgetExport } from './ledger.js';
 import { dayFilter } from './sql.js';
@@ -14,7 +14,7 @@ import { dayFilter } from './sql.js';
  */
 export async function expirePartition(
   pool: Pool,
-  fs: PartitionFs,
+  fs: ColdTierFiles,
   table: DiscoveredTable,
   date: string,
   folders: readonly string[],

@@ -5,7 +5,7 @@ import { quoteIdent } from '../sql/quote.js';
 import type { DiscoveredTable } from './discover.js';
 import type { BatchOutcome } from './export-batch.js';
 import { dayFingerprints } from './fingerprint.js';
-import type { PartitionFs } from './fs.js';
+import type { ColdTierFiles } from './fs.js';
 import { type LedgerEntry, markRetiredMany } from './ledger.js';
 import { filePaths, parquetRowCounts } from './parquet.js';
 import { asTyped } from './results.js';
@@ -23,7 +23,7 @@ import { dayFilter } from './sql.js';
  */
 export async function retireBatch(
   pool: Pool,
-  fs: PartitionFs,
+  fs: ColdTierFiles,
   table: DiscoveredTable,
   entries: readonly LedgerEntry[],
   now: Date,
@@ -99,7 +99,7 @@ export async function retireBatch(
  */
 async function verifyExports(
   pool: Pool,
-  fs: PartitionFs,
+  fs: ColdTierFiles,
   entries: readonly LedgerEntry[],
   outcomes: Map<string, BatchOutcome>,
 ): Promise<LedgerEntry[]> {
@@ -135,7 +135,7 @@ async function verifyExports(
   });
 }
 
-async function verifyFiles(fs: PartitionFs, entry: LedgerEntry): Promise<void> {
+async function verifyFiles(fs: ColdTierFiles, entry: LedgerEntry): Promise<void> {
   const label = `${entry.table} ${entry.date}`;
   for (const file of entry.files) {
     const where = path.join(entry.path, file.name);

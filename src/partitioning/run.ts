@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { NODE_FS } from '../fs/port.js';
 import type { Pool } from '../pool/pool.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ageInDays, utcDay } from './days.js';
 import { type DiscoveredTable, discover } from './discover.js';
 import { type BatchOutcome, batchesOf, exportBatch } from './export-batch.js';
 import type { ExportSettings } from './export-partition.js';
-import { NODE_PARTITION_FS, type PartitionFs, typedFs } from './fs.js';
+import { type ColdTierFiles, coldTierFiles } from './fs.js';
 import { dayOfPartitionDir, MANIFEST_NAME, removeLeftovers, tableDir } from './layout.js';
 import { readLedger, schemaVersion } from './ledger.js';
 import { syncManifest } from './manifest.js';
@@ -48,7 +49,7 @@ export interface JobKind {
 export class Run {
   private readonly started = performance.now();
   private readonly now: Date;
-  private readonly fs: PartitionFs;
+  private readonly fs: ColdTierFiles;
   private readonly results: PartitionResult[] = [];
   private readonly leftovers: string[] = [];
   private readonly manifests: string[] = [];
@@ -61,7 +62,7 @@ export class Run {
     private readonly scope: PlanScope,
   ) {
     this.now = options.now ?? new Date();
-    this.fs = typedFs(options.fs ?? NODE_PARTITION_FS);
+    this.fs = coldTierFiles(options.fs ?? NODE_FS);
   }
 
   /** The dry run: every step with status planned (or skipped), nothing written. */

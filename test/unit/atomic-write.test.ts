@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/fs/atomic-write.js';
 import { writeCsvFile } from '../../src/import/rejects-file.js';
-import { writeFileAtomic } from '../../src/util/atomic-write.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** The pid of a process that has exited: its temporary files are stale. */

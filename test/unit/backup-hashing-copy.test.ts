@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BackupFs, NODE_BACKUP_FS } from '../../src/backup/fs-port.js';
 import { copyWithHash, hashFile } from '../../src/backup/hashing-copy.js';
+import { type FsPort, NODE_FS } from '../../src/fs/port.js';
 import { DiskFullError } from '../../src/index.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -21,22 +21,22 @@ describe('copyWithHash', () => {
   it('copies the bytes and hashes them in the same pass', async () => {
     const dir = tempDir();
     const { file, bytes } = bigFile(dir);
-    const result = await copyWithHash(NODE_BACKUP_FS, file, path.join(dir, 'copy.bin'));
+    const result = await copyWithHash(NODE_FS, file, path.join(dir, 'copy.bin'));
     expect(result.sha256).toBe(sha(bytes));
     expect(result.size_bytes).toBe(bytes.length);
     expect(result.head.equals(bytes.subarray(0, 4096))).toBe(true);
     expect(fs.readFileSync(path.join(dir, 'copy.bin')).equals(bytes)).toBe(true);
-    expect((await hashFile(NODE_BACKUP_FS, file)).sha256).toBe(sha(bytes));
+    expect((await hashFile(NODE_FS, file)).sha256).toBe(sha(bytes));
   });
 
   it('reads the source once', async () => {
     const dir = tempDir();
     const { file, bytes } = bigFile(dir);
     let read = 0;
-    const counting: BackupFs = {
-      ...NODE_BACKUP_FS,
+    const counting: FsPort = {
+      ...NODE_FS,
       open: async (name, flags) => {
-        const handle = await NODE_BACKUP_FS.open(name, flags);
+        const handle = await NODE_FS.open(name, flags);
         if (name !== file) return handle;
         return {
           ...handle,
@@ -58,10 +58,10 @@ describe('copyWithHash', () => {
   it('finishes short writes', async () => {
     const dir = tempDir();
     const { file, bytes } = bigFile(dir);
-    const stingy: BackupFs = {
-      ...NODE_BACKUP_FS,
+    const stingy: FsPort = {
+      ...NODE_FS,
       open: async (name, flags) => {
-        const handle = await NODE_BACKUP_FS.open(name, flags);
+        const handle = await NODE_FS.open(name, flags);
         return {
           read: (...args) => handle.read(...args),
           sync: () => handle.sync(),
@@ -80,10 +80,10 @@ describe('copyWithHash', () => {
   it('turns ENOSPC into DiskFull and refuses to overwrite an existing file', async () => {
     const dir = tempDir();
     const { file } = bigFile(dir);
-    const full: BackupFs = {
-      ...NODE_BACKUP_FS,
+    const full: FsPort = {
+      ...NODE_FS,
       open: async (name, flags) => {
-        const handle = await NODE_BACKUP_FS.open(name, flags);
+        const handle = await NODE_FS.open(name, flags);
         if (flags !== 'wx') return handle;
         return {
           read: (...args) => handle.read(...args),
@@ -96,7 +96,7 @@ describe('copyWithHash', () => {
       },
     };
     await expect(copyWithHash(full, file, path.join(dir, 'copy.bin'))).rejects.toBeInstanceOf(DiskFullError);
-    await expect(copyWithHash(NODE_BACKUP_FS, file, path.join(dir, 'copy.bin'))).rejects.toMatchObject({
+    await expect(copyWithHash(NODE_FS, file, path.join(dir, 'copy.bin'))).rejects.toMatchObject({
       exitCode: 74,
     });
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backup, listBackups } from '../../../src/admin.js';
-import { type BackupFs, type FileHandleLike, NODE_BACKUP_FS } from '../../../src/backup/fs-port.js';
+import { type FileHandleLike, type FsPort, NODE_FS } from '../../../src/fs/port.js';
 import { DiskFullError } from '../../../src/index.js';
 import { cli } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -14,11 +14,11 @@ function enospc(): NodeJS.ErrnoException {
 }
 
 /** The real file system, except that files matching `doomed` fill the disk after `budget` bytes. */
-function fullDiskFs(doomed: (file: string) => boolean, budget: number): BackupFs {
+function fullDiskFs(doomed: (file: string) => boolean, budget: number): FsPort {
   return {
-    ...NODE_BACKUP_FS,
+    ...NODE_FS,
     open: async (file, flags) => {
-      const handle = await NODE_BACKUP_FS.open(file, flags);
+      const handle = await NODE_FS.open(file, flags);
       if (flags !== 'wx' || !doomed(file)) return handle;
       let written = 0;
       const failing: FileHandleLike = {

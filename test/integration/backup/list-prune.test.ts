@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup, listBackups, pruneBackups } from '../../../src/admin.js';
-import { type BackupFs, NODE_BACKUP_FS } from '../../../src/backup/fs-port.js';
+import { type FsPort, NODE_FS } from '../../../src/fs/port.js';
 import type { TradeDbConfig } from '../../../src/index.js';
 import { tempDir } from '../../helpers/temp.js';
 import { backupFolders, configIn, flipByte, freshDatabase, tempFolders } from './fixtures.js';
@@ -112,12 +112,12 @@ describe('pruneBackups', () => {
 
   it('reports a backup it could not delete and goes on with the others', async () => {
     const { config, names, root } = await withBackups(3);
-    const fsFailing: BackupFs = {
-      ...NODE_BACKUP_FS,
+    const fsFailing: FsPort = {
+      ...NODE_FS,
       rename: async (from, to) => {
         if (from.endsWith(names[1]!))
           throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-        return NODE_BACKUP_FS.rename(from, to);
+        return NODE_FS.rename(from, to);
       },
     };
     const result = await pruneBackups({ config, keep: 1, fs: fsFailing });

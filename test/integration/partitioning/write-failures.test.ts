@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportPartitions } from '../../../src/admin.js';
-import { NODE_PARTITION_FS, type PartitionFs } from '../../../src/partitioning/fs.js';
+import { type FsPort, NODE_FS } from '../../../src/fs/port.js';
 import {
   daysAgo,
   type Fixture,
@@ -35,17 +35,36 @@ function errno(code: string, message: string): NodeJS.ErrnoException {
 }
 
 /** The real file system, except that `op` throws ENOSPC (or `code`) when `when` says so. */
-function failing<K extends keyof PartitionFs>(
+function failing<K extends 'mkdir' | 'rename' | 'open'>(
   op: K,
-  when: (...args: Parameters<PartitionFs[K]>) => boolean,
+  when: (...args: Parameters<FsPort[K]>) => boolean,
   code = 'ENOSPC',
-): PartitionFs {
-  const real = NODE_PARTITION_FS[op] as (...args: unknown[]) => Promise<unknown>;
+): FsPort {
+  const real = NODE_FS[op] as (...args: unknown[]) => Promise<unknown>;
   return {
-    ...NODE_PARTITION_FS,
-    [op]: async (...args: Parameters<PartitionFs[K]>) => {
-      if (when(...args)) throw errno(code, `no space left on device, ${op} '${args[0]}'`);
+    ...NODE_FS,
+    [op]: async (...args: Parameters<FsPort[K]>) => {
+      if (when(...args)) throw errno(code, `no space left on device, ${op} '${String(args[0])}'`);
       return real(...args);
+    },
+  };
+}
+
+/** The real file system, except that fsync of a file `when` picks fails with `code`. */
+function failingSync(when: (file: string) => boolean, code: string): FsPort {
+  return {
+    ...NODE_FS,
+    open: async (file, flags) => {
+      const handle = await NODE_FS.open(file, flags);
+      if (!when(file)) return handle;
+      return {
+        read: (...args) => handle.read(...args),
+        write: (...args) => handle.write(...args),
+        close: () => handle.close(),
+        sync: async () => {
+          throw errno(code, `i/o error, fsync '${file}'`);
+        },
+      };
     },
   };
 }
@@ -80,10 +99,10 @@ describe('a write failure during export', () => {
   it('leaves nothing visible when DuckDB itself hits a full disk in COPY, and the next run finishes', async () => {
     const { pool, root } = await twoPartitions();
     // The staged file is a link to /dev/full: DuckDB's own write fails with ENOSPC mid-COPY.
-    const fullDevice: PartitionFs = {
-      ...NODE_PARTITION_FS,
-      mkdir: async (dir) => {
-        await NODE_PARTITION_FS.mkdir(dir);
+    const fullDevice: FsPort = {
+      ...NODE_FS,
+      mkdir: async (dir, options) => {
+        await NODE_FS.mkdir(dir, options);
         if (path.basename(dir).startsWith(`_staging-${WARM}`)) {
           fs.symlinkSync('/dev/full', path.join(dir, `market_ticks-${WARM}.parquet`));
         }
@@ -140,7 +159,7 @@ describe('a write failure during export', () => {
     const old = fs.readFileSync(manifest, 'utf8');
     const report = await exportPartitions(pool, {
       now: NOW,
-      fs: failing('writeDurable', (file) => path.basename(file).startsWith('._manifest')),
+      fs: failing('open', (file, flags) => flags === 'wx' && path.basename(file).startsWith('._manifest')),
     });
     expect(report.exported).toBe(1);
     expect(report.results.at(-1)).toMatchObject({
@@ -163,7 +182,7 @@ describe('a write failure during export', () => {
     const { pool, root } = await twoPartitions();
     const report = await exportPartitions(pool, {
       now: NOW,
-      fs: failing('fsync', (file) => file.endsWith(`market_ticks-${COLD}.parquet`), 'EIO'),
+      fs: failingSync((file) => file.endsWith(`market_ticks-${COLD}.parquet`), 'EIO'),
     });
     const failed = report.results.find((r) => r.date === COLD)!;
     expect([failed.status, failed.error?.code, failed.error?.exitCode]).toEqual(['failed', 'IO', 74]);
@@ -178,10 +197,10 @@ describe('a write failure during export', () => {
     for (const [index, day] of days.entries()) await insertTicks(pool, day, 200 + index, index * 10_000);
     const middle = days[1]!;
     // The middle day's staged file is a link to /dev/full: its COPY fails and ends the batch's read snapshot.
-    const fullDevice: PartitionFs = {
-      ...NODE_PARTITION_FS,
-      mkdir: async (dir) => {
-        await NODE_PARTITION_FS.mkdir(dir);
+    const fullDevice: FsPort = {
+      ...NODE_FS,
+      mkdir: async (dir, options) => {
+        await NODE_FS.mkdir(dir, options);
         if (path.basename(dir).startsWith(`_staging-${middle}`)) {
           fs.symlinkSync('/dev/full', path.join(dir, `market_ticks-${middle}.parquet`));
         }
