@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { quoteLiteral } from '../sql/quote.js';
 
 /** sha256 of a file, read in 1 MiB pieces, as a plain script would. */
 export async function sha256File(file: string): Promise<string> {
@@ -47,9 +48,7 @@ export async function rawExportBackup(database: string, folder: string): Promise
   const instance = await DuckDBInstance.create(database, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {
-    await connection.run(
-      `EXPORT DATABASE '${folder.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`,
-    );
+    await connection.run(`EXPORT DATABASE ${quoteLiteral(folder)} (FORMAT parquet, COMPRESSION zstd)`);
   } finally {
     connection.closeSync();
     instance.closeSync();

@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { quoteIdent, quoteLiteral } from '../../src/sql/quote.js';
+import { ROOT } from '../helpers/bin.js';
 import { atTestEnd } from '../helpers/cleanup.js';
 
 /** Names and texts that end a naive quote early, or smuggle in a statement. */
@@ -41,5 +44,21 @@ describe('SQL quoting', () => {
     }
     const tables = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM duckdb_tables()');
     expect(tables.getRowObjects()).toEqual([{ n: HOSTILE.length }]);
+  });
+
+  it('has one home: no other file doubles single quotes itself', () => {
+    const copies: string[] = [];
+    for (const folder of ['src', 'commands']) {
+      for (const entry of fs.readdirSync(path.join(ROOT, folder), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        if (file === path.join(ROOT, 'src', 'sql', 'quote.ts')) continue;
+        // A string literal doubled by hand: replaceAll("'", "''") or replace(/'/g, "''").
+        if (/replace(?:All)?\((?:"'"|\/'\/g), "''"\)/.test(fs.readFileSync(file, 'utf8'))) {
+          copies.push(path.relative(ROOT, file));
+        }
+      }
+    }
+    expect(copies).toEqual([]);
   });
 });

@@ -3,13 +3,10 @@ import path from 'node:path';
 import { listPartitions } from '../../partitioning/discover.js';
 import { readAcrossTiers } from '../../partitioning/read-across-tiers.js';
 import type { Pool } from '../../pool/pool.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import type { ReadCase } from './reads.js';
 
 const COLUMNS = 'ts, exchange, symbol, price, size, bid, ask, seq';
-
-function quote(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /**
  * A read of one symbol over the newest retired (Parquet-only) tick day and
@@ -29,7 +26,7 @@ export async function crossTierCase(pool: Pool): Promise<ReadCase | string> {
     .filter((name) => name.endsWith('.parquet') && !name.startsWith('_') && !name.startsWith('.'))
     .map((name) => path.join(folder, name));
   if (files.length === 0) return `no cold tier: ${folder} holds no Parquet file`;
-  const parquet = `read_parquet([${files.map(quote).join(', ')}])`;
+  const parquet = `read_parquet([${files.map((file) => quoteLiteral(file)).join(', ')}])`;
   const symbol = await pool.withReader(async (session) => {
     const row = await session.one<{ symbol: string }>(`SELECT symbol FROM ${parquet} LIMIT 1`);
     return row?.symbol;

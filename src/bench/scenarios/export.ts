@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportPartitions } from '../../partitioning/job.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import { alternate } from '../alternate.js';
 import { BUDGETS, result } from '../budgets.js';
 import type { ScenarioContext } from '../context.js';
@@ -11,10 +12,6 @@ import { inCopyLanes } from '../lanes.js';
 import type { ScenarioReport } from '../types.js';
 import { measureUsage } from '../usage.js';
 import { runExportMany } from './export-many.js';
-
-function quote(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /** The UTC day of `ts` in integer arithmetic, as export-partitions names its folders. */
 const DAY_OF_TS = "CAST(DATE '1970-01-01' + CAST(floor(epoch_us(ts) / 86400000000) AS INTEGER) AS DATE)";
@@ -76,7 +73,7 @@ export async function runExport(ctx: ScenarioContext): Promise<ScenarioReport> {
             const usage = await measureUsage(() =>
               onWriter(
                 `COPY (SELECT *, ${DAY_OF_TS} AS date FROM market_ticks ORDER BY symbol, ts)
-                 TO ${quote(rawDir)} (${options}, PARTITION_BY (date))`,
+                 TO ${quoteLiteral(rawDir)} (${options}, PARTITION_BY (date))`,
               ),
             );
             bytes.raw = await folderBytes(rawDir);
@@ -95,7 +92,7 @@ export async function runExport(ctx: ScenarioContext): Promise<ScenarioReport> {
                   (day) =>
                     `COPY (SELECT * FROM market_ticks WHERE ts >= TIMESTAMPTZ '${day} 00:00:00+00'
                            AND ts < TIMESTAMPTZ '${day} 00:00:00+00' + INTERVAL 1 DAY ORDER BY symbol, ts)
-                     TO ${quote(path.join(rawDir, `${day}.parquet`))} (${options})`,
+                     TO ${quoteLiteral(path.join(rawDir, `${day}.parquet`))} (${options})`,
                 ),
               ),
             );
