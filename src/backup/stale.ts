@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { errnoOf, fsError } from '../fs/errors.js';
 import type { FsPort } from '../fs/port.js';
-import { isProcessAlive } from '../fs/stale-temps.js';
+import { staleTempNames } from '../fs/stale-temps.js';
 import { parseTempName, restoreTempPid } from './naming.js';
 
 /**
@@ -12,9 +12,7 @@ import { parseTempName, restoreTempPid } from './naming.js';
  */
 export async function cleanStaleTemps(fs: FsPort, root: string): Promise<string[]> {
   const removed: string[] = [];
-  for (const name of await namesIn(fs, root)) {
-    const temp = parseTempName(name);
-    if (!temp || isProcessAlive(temp.pid)) continue;
+  for (const name of staleTempNames(await namesIn(fs, root), (name) => parseTempName(name)?.pid)) {
     try {
       await fs.rm(path.join(root, name));
       removed.push(name);
@@ -30,9 +28,7 @@ export async function cleanStaleRestoreTemps(fs: FsPort, target: string): Promis
   const dir = path.dirname(target);
   const base = path.basename(target);
   const removed: string[] = [];
-  for (const name of await namesIn(fs, dir)) {
-    const pid = restoreTempPid(name, base);
-    if (pid === undefined || isProcessAlive(pid)) continue;
+  for (const name of staleTempNames(await namesIn(fs, dir), (name) => restoreTempPid(name, base))) {
     try {
       await fs.rm(path.join(dir, name));
       removed.push(name);

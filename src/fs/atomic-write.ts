@@ -40,3 +40,35 @@ export function fsyncDirectory(dir: string): void {
     fs.closeSync(fd);
   }
 }
+
+/** The file operations an asynchronous atomic write needs, as a job's file view gives them. */
+export interface AtomicWriteSteps {
+  /** Creates `file`, writes `text` and fsyncs it. */
+  writeDurable(file: string, text: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Removes `file`; nothing there is fine. */
+  remove(file: string): Promise<void>;
+  fsync(dir: string): Promise<void>;
+}
+
+/**
+ * writeFileAtomic's scheme through a job's own file operations (so its
+ * tests can fail any step): `temp`, a fresh name in the same folder that
+ * the job's stale-temp cleanup recognises, is written and fsynced, renamed
+ * over `file`, and the folder fsynced. A failure removes `temp`.
+ */
+export async function replaceFileAtomically(
+  steps: AtomicWriteSteps,
+  temp: string,
+  file: string,
+  text: string,
+): Promise<void> {
+  try {
+    await steps.writeDurable(temp, text);
+    await steps.rename(temp, file);
+  } catch (error) {
+    await steps.remove(temp).catch(() => {});
+    throw error;
+  }
+  await steps.fsync(path.dirname(file));
+}

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { replaceFileAtomically } from '../fs/atomic-write.js';
 import type { ColdTierFiles } from './fs.js';
 import { MANIFEST_NAME, manifestTempPath, partitionDir, tableDir } from './layout.js';
 import type { ExportedFile, LedgerEntry } from './ledger.js';
@@ -88,14 +89,6 @@ export async function syncManifest(
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   if (existing === text) return false;
   await fs.mkdir(tableDir(root, spec.table));
-  const temp = manifestTempPath(root, spec.table);
-  try {
-    await fs.writeDurable(temp, text);
-    await fs.rename(temp, target);
-  } catch (error) {
-    await fs.remove(temp).catch(() => {});
-    throw error;
-  }
-  await fs.fsync(tableDir(root, spec.table));
+  await replaceFileAtomically(fs, manifestTempPath(root, spec.table), target, text);
   return true;
 }
