@@ -95,63 +95,60 @@ describe('SIGKILL at seeded random moments during backup prune', () => {
 
 describe('SIGKILL at seeded random moments during restore', () => {
   /**
-   * Per slot: the digest of the database being replaced ("old"), of the
-   * backups' ("fresh"), and the two backups (file and export method) of it.
-   * Odd runs restore the file backup keeping the old database aside; even
-   * runs the export backup with --no-keep.
+   * A restore of a file backup keeping the old database aside, or of an
+   * export backup with --no-keep: one crash case each, so that each is
+   * calibrated on its own path and every kind of operation of each is hit
+   * (one case alternating the two aimed some kills at operations its run
+   * did not do). Per slot: the digest of the database being replaced
+   * ("old"), of the backup's ("fresh"), and the backup.
    */
-  const states = new Map<
-    number,
-    { old: Record<string, string>; fresh: Record<string, string>; file: string; export: string }
-  >();
-  const variant = (workspace: Workspace) =>
-    workspace.run % 2 === 1
-      ? { backup: states.get(workspace.slot)!.file, flags: ['--force', '--yes', '--json'] }
-      : { backup: states.get(workspace.slot)!.export, flags: ['--force', '--yes', '--json', '--no-keep'] };
-
-  const restoreCase: CrashCase = {
-    name: 'restore (file backup, and export backup --no-keep)',
-    async build(dir, slot) {
-      const { database } = backupPaths(dir);
-      await migratedDatabase(database, 40);
-      const config = await backupConfig(dir);
-      const file = await backup({ config, method: 'file' });
-      const exported = await backup({ config, method: 'export' });
-      const fresh = await digest(database);
-      // Rows committed after the backups: the database being replaced differs from them.
-      await withDatabase(database, (pool) => pool.withWriter((session) => addRows(session, 25, 9000)));
-      states.set(slot, { old: await digest(database), fresh, file: file.path, export: exported.path });
-      return envOf(dir);
-    },
-    args: (workspace) => {
-      const { backup: from, flags } = variant(workspace);
-      return ['restore', from, ...flags];
-    },
-    steps: ['verified', 'built', 'locked', 'previous-kept', 'swapped'].map((step) => ({
-      env: { TRADEDB_TEST_PAUSE_AFTER: step },
-      marker: `paused after ${step}`,
-    })),
-    async checkAfterKill(workspace, outcome) {
-      const { old, fresh } = states.get(workspace.slot)!;
-      const { database } = backupPaths(workspace.dir);
-      // The target is the old database or the new one, whole, with no WAL that could be replayed into it.
-      expect(fs.existsSync(`${database}.wal`)).toBe(false);
-      const now = await digest(database);
-      expect([old, fresh]).toContainEqual(now);
-      if (!outcome.killed) expect(now).toEqual(fresh);
-      await checkKeptCopies(workspace, [old, fresh]);
-    },
-    async recover(workspace) {
-      const { fresh } = states.get(workspace.slot)!;
-      const { database } = backupPaths(workspace.dir);
-      const stale = temps(workspace);
-      const next = await cli(restoreCase.args(workspace), { cwd: workspace.dir, env: workspace.env });
-      expect(next.code, next.stderr).toBe(0);
-      expect(JSON.parse(next.stdout).cleaned.sort()).toEqual(stale.sort());
-      expect(temps(workspace)).toEqual([]);
-      expect(fs.existsSync(`${database}.wal`)).toBe(false);
-      expect(await digest(database)).toEqual(fresh);
-    },
+  const restoreCaseOf = (method: 'file' | 'export'): CrashCase => {
+    const states = new Map<
+      number,
+      { old: Record<string, string>; fresh: Record<string, string>; backup: string }
+    >();
+    const flags =
+      method === 'file' ? ['--force', '--yes', '--json'] : ['--force', '--yes', '--json', '--no-keep'];
+    const crashCase: CrashCase = {
+      name: method === 'file' ? 'restore of a file backup' : 'restore of an export backup --no-keep',
+      async build(dir, slot) {
+        const { database } = backupPaths(dir);
+        await migratedDatabase(database, 40);
+        const made = await backup({ config: await backupConfig(dir), method });
+        const fresh = await digest(database);
+        // Rows committed after the backup: the database being replaced differs from it.
+        await withDatabase(database, (pool) => pool.withWriter((session) => addRows(session, 25, 9000)));
+        states.set(slot, { old: await digest(database), fresh, backup: made.path });
+        return envOf(dir);
+      },
+      args: (workspace) => ['restore', states.get(workspace.slot)!.backup, ...flags],
+      steps: ['verified', 'built', 'locked', 'previous-kept', 'swapped'].map((step) => ({
+        env: { TRADEDB_TEST_PAUSE_AFTER: step },
+        marker: `paused after ${step}`,
+      })),
+      async checkAfterKill(workspace, outcome) {
+        const { old, fresh } = states.get(workspace.slot)!;
+        const { database } = backupPaths(workspace.dir);
+        // The target is the old database or the new one, whole, with no WAL that could be replayed into it.
+        expect(fs.existsSync(`${database}.wal`)).toBe(false);
+        const now = await digest(database);
+        expect([old, fresh]).toContainEqual(now);
+        if (!outcome.killed) expect(now).toEqual(fresh);
+        await checkKeptCopies(workspace, [old, fresh]);
+      },
+      async recover(workspace) {
+        const { fresh } = states.get(workspace.slot)!;
+        const { database } = backupPaths(workspace.dir);
+        const stale = temps(workspace);
+        const next = await cli(crashCase.args(workspace), { cwd: workspace.dir, env: workspace.env });
+        expect(next.code, next.stderr).toBe(0);
+        expect(JSON.parse(next.stdout).cleaned.sort()).toEqual(stale.sort());
+        expect(temps(workspace)).toEqual([]);
+        expect(fs.existsSync(`${database}.wal`)).toBe(false);
+        expect(await digest(database)).toEqual(fresh);
+      },
+    };
+    return crashCase;
   };
 
   /** Temporary databases of restores, next to the target. */
@@ -167,12 +164,14 @@ describe('SIGKILL at seeded random moments during restore', () => {
     }
   }
 
-  it(
-    'the target is always the old or the new database, whole, and the next restore cleans up',
-    async () => {
-      const report = await runCrashCase(restoreCase, suiteDir('tradedb-crash-restore-'));
-      expectEveryKindHit(report);
-    },
-    timeoutFor(),
-  );
+  for (const method of ['file', 'export'] as const) {
+    it(
+      `${method} backup: the target is always the old or the new database, whole, and the next restore cleans up`,
+      async () => {
+        const report = await runCrashCase(restoreCaseOf(method), suiteDir('tradedb-crash-restore-'));
+        expectEveryKindHit(report);
+      },
+      timeoutFor(),
+    );
+  }
 });
