@@ -10,10 +10,10 @@ import type { ScenarioContext } from '../context.js';
 import { folderBytes, removeFolder } from '../disk.js';
 import { checkpointedSize, dayBefore } from '../fixtures.js';
 import { insertTablesSql } from '../fixtures-tables.js';
-import { medianMs } from '../histogram.js';
 import { inCopyLanes } from '../lanes.js';
 import type { BenchResult } from '../types.js';
 import { measureUsage } from '../usage.js';
+import { exportComparison, wallMs } from './export-comparison.js';
 
 /** Symbols of the many-partition case: 10 symbols x 1440 ticks a day x 120 days = 1.7M ticks. */
 const SYMBOLS = 10;
@@ -141,10 +141,8 @@ export async function runExportMany(
       const report = await exportPartitions(pool);
       if (report.exported > 0) throw new Error(`the second run exported ${report.exported} partitions`);
     });
-    const wall = (name: string) => medianMs(runs[name]!.map((run) => run.ms));
-    const cpu = (name: string) => medianMs(runs[name]!.map((run) => run.cpuMs));
-    const layer = wall('layer');
-    const ownCopies = wall('per-day');
+    const layer = wallMs(runs, 'layer');
+    const ownCopies = wallMs(runs, 'per-day');
     const bookkeeping =
       layer === null || ownCopies === null ? null : (layer - ownCopies) / Math.max(1, partitions);
     const metric = `export ${days} days x 5 tables (${partitions} partitions)`;
@@ -153,32 +151,7 @@ export async function runExportMany(
     if (exportedRows !== totalRows) throw new Error(`exported ${exportedRows} of ${totalRows} rows`);
     return {
       results: [
-        result({
-          scenario: 'export',
-          metric,
-          unit: 'ms',
-          layer: wall('layer'),
-          baseline: wall('raw'),
-          baseline_is: rawIs,
-          budget: BUDGETS.exportManyPartitions,
-        }),
-        result({
-          scenario: 'export',
-          metric: `${metric}, process CPU time`,
-          unit: 'ms',
-          layer: cpu('layer'),
-          baseline: cpu('raw'),
-          baseline_is: rawIs,
-        }),
-        result({
-          scenario: 'export',
-          metric: `${metric} vs its own COPYs`,
-          unit: 'ms',
-          layer: wall('layer'),
-          baseline: wall('per-day'),
-          baseline_is:
-            'the per-day sorted COPYs exportPartitions runs, two at a time as it does, and nothing around them',
-        }),
+        ...exportComparison(runs, metric, rawIs, BUDGETS.exportManyPartitions),
         result({
           scenario: 'export',
           metric: `${metric}: bookkeeping per partition`,

@@ -3,14 +3,14 @@ import path from 'node:path';
 import { exportPartitions } from '../../partitioning/job.js';
 import { quoteLiteral } from '../../sql/quote.js';
 import { alternate } from '../alternate.js';
-import { BUDGETS, result } from '../budgets.js';
+import { BUDGETS } from '../budgets.js';
 import type { ScenarioContext } from '../context.js';
 import { folderBytes, removeFolder } from '../disk.js';
 import { checkpointedSize, dayBefore, insertTicksSql } from '../fixtures.js';
-import { medianMs } from '../histogram.js';
 import { inCopyLanes } from '../lanes.js';
 import type { ScenarioReport } from '../types.js';
 import { measureUsage } from '../usage.js';
+import { exportComparison } from './export-comparison.js';
 import { runExportMany } from './export-many.js';
 
 /** The UTC day of `ts` in integer arithmetic, as export-partitions names its folders. */
@@ -106,41 +106,11 @@ export async function runExport(ctx: ScenarioContext): Promise<ScenarioReport> {
     await workspace.closePool(pool);
     closed = true;
     const many = await runExportMany(ctx);
-    const wall = (name: string) => medianMs(runs[name]!.map((run) => run.ms));
-    const cpu = (name: string) => medianMs(runs[name]!.map((run) => run.cpuMs));
     const metric = `export ${settings.days} tick days to Parquet`;
     const sortedCopy = `raw COPY ... TO (${compression}, PARTITION_BY (date)), sorted`;
     return {
       scenario: 'export',
-      results: [
-        result({
-          scenario: 'export',
-          metric,
-          unit: 'ms',
-          layer: wall('layer'),
-          baseline: wall('raw'),
-          baseline_is: sortedCopy,
-          budget: BUDGETS.exportPartitions,
-        }),
-        result({
-          scenario: 'export',
-          metric: `${metric}, process CPU time`,
-          unit: 'ms',
-          layer: cpu('layer'),
-          baseline: cpu('raw'),
-          baseline_is: sortedCopy,
-        }),
-        result({
-          scenario: 'export',
-          metric: `${metric} vs its own COPYs`,
-          unit: 'ms',
-          layer: wall('layer'),
-          baseline: wall('per-day'),
-          baseline_is:
-            'the per-day sorted COPYs exportPartitions runs, two at a time as it does, and nothing around them',
-        }),
-        ...many.results,
-      ],
+      results: [...exportComparison(runs, metric, sortedCopy, BUDGETS.exportPartitions), ...many.results],
       details: {
         rows: settings.rows,
         days: settings.days,
