@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backup, listBackups, verifyBackup } from '../../src/admin.js';
 import { Pool, type TradeDbConfig } from '../../src/index.js';
 import { type Finished, spawnBin, waitFor } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import {
   addRows,
@@ -18,8 +17,6 @@ import {
  * arbitrary ones, on the built CLI as a real child process.
  */
 // These tests run the built CLI (bin/tradedb.cjs -> dist/cli).
-beforeAll(buildOnce, 120_000);
-
 function envFor(config: TradeDbConfig): Record<string, string> {
   return {
     TRADEDB_DATABASE_PATH: config.database_path,

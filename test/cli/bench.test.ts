@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildOnce } from '../helpers/build.js';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
 // The whole-process timings of `bench process` start the built CLI.
-beforeAll(buildOnce, 300_000);
-
 const SCENARIOS = ['insert', 'query', 'concurrent', 'export', 'backup', 'process'];
 /** The six budgets, by the ratio each one sets. */
 const BUDGET_COUNT = 6;

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
 import { BIN, ROOT, spawnBin, spawnScriptFile } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { testConfig } from '../helpers/config.js';
 import { suiteDir } from '../helpers/temp.js';
 
@@ -12,7 +11,6 @@ let cwd: string;
 let database: string;
 
 beforeAll(async () => {
-  buildOnce();
   cwd = suiteDir();
   database = path.join(cwd, 'bin.duckdb');
   const pool = await Pool.open({ config: await testConfig({ database_path: database }) });

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnBin } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -69,7 +68,6 @@ describe('tradedb demo', () => {
   });
 
   it('runs as a real process from the bin launcher', async () => {
-    buildOnce();
     const cwd = tempDir('tradedb-demo-bin-');
     const finished = await spawnBin(['demo', '-q'], {
       cwd,

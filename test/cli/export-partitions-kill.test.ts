@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnBin, waitFor } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import {
   type CliDatabase,
@@ -16,8 +15,6 @@ import {
 } from '../integration/partitioning/fixture.js';
 
 // These tests run the built CLI (bin/tradedb.cjs -> dist/cli) and SIGKILL it.
-beforeAll(buildOnce, 120_000);
-
 const OLD = { warm: 300, cold: 400 };
 const NEW = { warm: 310, cold: 410 };
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { suiteDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
@@ -21,7 +20,6 @@ let packed: string[];
  * dependencies' prebuilt DuckDB binding needs none.
  */
 beforeAll(async () => {
-  buildOnce();
   const work = suiteDir('tradedb-install-');
   const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
     cwd: ROOT,

@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MigrationRunner, Pool } from '../../src/index.js';
 import { spawnBin } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { testConfig } from '../helpers/config.js';
 import { copyMigrations, writeMigration } from '../helpers/migrations.js';
 import { tempDir } from '../helpers/temp.js';
-
-beforeAll(buildOnce);
 
 async function ledger(database: string, dir: string) {
   const pool = await Pool.open({ config: await testConfig({ database_path: database }) });

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnBin } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { fillUp, smallFileSystem } from '../helpers/small-fs.js';
 import { suiteDir, tempDir } from '../helpers/temp.js';
@@ -13,8 +12,6 @@ import { suiteDir, tempDir } from '../helpers/temp.js';
  * that prints rows or a report, with exit 74 and a message on stderr.
  * Real processes, since what fails is the process's own file descriptor.
  */
-beforeAll(buildOnce);
-
 let cwd: string;
 let database: string;
 

@@ -5,7 +5,6 @@ import { Renderer, TABLE_MAX_ROWS, TABLE_PAGE_ROWS } from '../../commands/render
 import { renderTable } from '../../commands/render/table.js';
 import type { Row } from '../../src/index.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { Capture, cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 
@@ -14,8 +13,6 @@ import { suiteDir } from '../helpers/temp.js';
  * a signal is answered between pages. Past TABLE_MAX_ROWS a table stops
  * with a warning that names the streaming formats.
  */
-beforeAll(buildOnce);
-
 let cwd: string;
 let database: string;
 

@@ -4,7 +4,6 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listBackups, verifyBackup } from '../../src/admin.js';
 import { MarketDataRepository, OrderRepository, Pool } from '../../src/index.js';
 import { type Spawned, spawnBin, waitFor } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { holdDatabase } from '../helpers/holder.js';
 import { suiteDir, tempDir } from '../helpers/temp.js';
@@ -21,8 +20,6 @@ import {
   withDatabase,
 } from './databases.js';
 import { CRASH_PRELOAD } from './harness.js';
-
-beforeAll(buildOnce);
 
 const children: Spawned[] = [];
 afterEach(() => {

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backup, listBackups, verifyBackup } from '../../src/admin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 import { backupConfig, backupPaths, digest, migratedDatabase, SMALL_ENV } from './databases.js';
@@ -14,8 +13,6 @@ import {
   timeoutFor,
   type Workspace,
 } from './harness.js';
-
-beforeAll(buildOnce);
 
 /** Per slot: the new backups the check after the kill found (and verified). */
 const lastMade = new Map<number, string[]>();

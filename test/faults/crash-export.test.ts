@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXPORT_STEPS, exportPartitions } from '../../src/admin.js';
 import type { Pool } from '../../src/index.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 import {
@@ -24,8 +23,6 @@ import {
   timeoutFor,
   type Workspace,
 } from './harness.js';
-
-beforeAll(buildOnce);
 
 /** Small tiers: hot < 2 days, warm < 5, cold < 10, expired after. */
 const RETENTION = {

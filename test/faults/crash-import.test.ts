@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importFile } from '../../src/admin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 import { counts, digest, migratedDatabase, SMALL_ENV, withDatabase } from './databases.js';
@@ -15,8 +14,6 @@ import {
   runCrashCase,
   timeoutFor,
 } from './harness.js';
-
-beforeAll(buildOnce);
 
 const databaseOf = (dir: string) => path.join(dir, 'trading.duckdb');
 

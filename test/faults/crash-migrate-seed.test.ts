@@ -1,16 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedDatabase } from '../../src/admin.js';
 import { MigrationRunner } from '../../src/index.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { copyMigrations, writeMigration } from '../helpers/migrations.js';
 import { suiteDir } from '../helpers/temp.js';
 import { counts, digest, migratedDatabase, SMALL_ENV, withDatabase } from './databases.js';
 import { type CrashCase, expectEveryKindHit, runCrashCase, timeoutFor, type Workspace } from './harness.js';
-
-beforeAll(buildOnce);
 
 const BIG_ROWS = 40_000;
 

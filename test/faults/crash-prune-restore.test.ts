@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backup, listBackups, verifyBackup } from '../../src/admin.js';
-import { buildOnce } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { suiteDir } from '../helpers/temp.js';
 import { addRows, flipByte } from '../integration/backup/fixtures.js';
@@ -15,8 +14,6 @@ import {
   timeoutFor,
   type Workspace,
 } from './harness.js';
-
-beforeAll(buildOnce);
 
 function envOf(dir: string): Record<string, string> {
   const { database, backups } = backupPaths(dir);

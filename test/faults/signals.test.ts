@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backup, seedDatabase } from '../../src/admin.js';
 import { Prng } from '../../src/seed/prng.js';
 import { type Finished, spawnBin, waitFor } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { suiteDir, tempDir } from '../helpers/temp.js';
 import { addRows } from '../integration/backup/fixtures.js';
 import {
@@ -25,8 +24,6 @@ import { CRASH_PRELOAD, FAULT_SEED, hiddenNames } from './harness.js';
  * moments: the job stops, its temporary files are removed, it exits 130
  * (SIGINT) or 143 (SIGTERM), and the data is as before.
  */
-beforeAll(buildOnce);
-
 const CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 /** Each test runs a dozen child processes, two at a time: a loaded machine is slow, never wrong. */
 const SLOW = 300_000;

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { ROOT } from './bin.js';
 
 /**
- * Tests that spawn bin/tradedb.cjs need the built CLI (dist/cli). `npm test`
- * builds before vitest runs; this only builds when a test file is run on
- * its own before any build.
+ * Tests that spawn bin/tradedb.cjs, run the examples or import the package
+ * by name need dist/. `npm test` builds before vitest runs; the global setup
+ * (test/setup/build-once.ts) calls this so that any other run builds once
+ * when dist/ is missing.
  */
 export function buildOnce(): void {
   if (fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) return;

@@ -1,9 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIB, spawnScript } from '../helpers/bin.js';
-import { buildOnce } from '../helpers/build.js';
 import { tempDir } from '../helpers/temp.js';
-
-beforeAll(buildOnce);
 
 /**
  * Runs in a fresh process: test files share their workers' module caches
