@@ -1,7 +1,7 @@
 import type { TradeDbConfig } from '../config/schema.js';
-import { InterruptedError } from '../errors.js';
 import type { FsPort } from '../fs/port.js';
 import type { Observer } from '../observability/observer.js';
+import { throwIfCancelled } from '../util/cancel.js';
 
 /**
  * Called after each step of a job (`locked`, `copied`, `manifest-written`,
@@ -53,7 +53,7 @@ export function jobConfig(config: TradeDbConfig, databasePath = config.database_
 export const BACKUP_CANCELLED = 'interrupted; nothing was left half-done';
 
 export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new InterruptedError(BACKUP_CANCELLED);
+  throwIfCancelled(signal, BACKUP_CANCELLED);
 }
 
 export async function step(hook: StepHook | undefined, name: string): Promise<void> {
