@@ -131,3 +131,18 @@ export { PACKAGE_ROOT, TOOL_VERSION } from './package-info.js';
 export { parseDuration } from './util/duration.js';
 export { parseIsoMicros } from './util/iso-time.js';
 export { didYouMean } from './util/suggest.js';
+
+// Live operation: the admin endpoint of a process holding the database
+
+export {
+  type AdminServer,
+  type AdminServerOptions,
+  type RequestLogEntry,
+  startAdminServer,
+} from './server/admin-server.js';
+export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
+export type { ServerIdentity } from './server/identity.js';
+export type { Route, RouteContext } from './server/route.js';
+export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
+export type { OrderWithTrades } from './server/routes/order.js';
+export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';

@@ -27,7 +27,12 @@ export function action<O extends object>(
     const command = args.at(-1) as Command;
     const positional = args.slice(0, -2).flat() as string[];
     const globals = command.optsWithGlobals<GlobalOptions & O>();
-    const ctx = await CommandContext.create(scope.io, globals, { out: scope.out, err: scope.err });
+    const ctx = await CommandContext.create(
+      scope.io,
+      globals,
+      { out: scope.out, err: scope.err },
+      commandPathOf(command),
+    );
     let code: HandlerResult;
     try {
       code = await handler(ctx, command.opts<O>(), positional);
@@ -39,4 +44,12 @@ export function action<O extends object>(
     await ctx.finish();
     if (code) scope.setExitCode(code);
   };
+}
+
+/** `migrate down` for the `down` subcommand of `migrate`. */
+function commandPathOf(command: Command): string {
+  const words: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent)
+    words.unshift(current.name());
+  return words.join(' ');
 }

@@ -1,5 +1,5 @@
 import type { ChalkInstance as Chalk } from 'chalk';
-import type { ConfigOverride, JobMeasure, Sandbox } from '../../src/admin.js';
+import type { AdminClient, ConfigOverride, JobMeasure, Sandbox } from '../../src/admin.js';
 import type { LoadedConfig, Observer, Pool } from '../../src/index.js';
 import { FORMATS, type Format, Renderer } from '../render/renderer.js';
 import { type CliIo, Output } from './io.js';
@@ -18,6 +18,7 @@ export interface GlobalOptions {
   color?: boolean;
   wait?: string;
   metricsFile?: string;
+  direct?: boolean;
 }
 
 /**
@@ -32,6 +33,7 @@ export class CommandContext {
   private readonly cleanups: Array<() => Promise<void>> = [];
   private chalkInstance: Chalk | undefined;
   private telemetry: Promise<Observer> | undefined;
+  private liveServer: Promise<AdminClient | undefined> | undefined;
   /** The progress line drawn at the bottom of the terminal, if any (see render/status-line.ts). */
   private liveText: string | undefined;
 
@@ -40,6 +42,8 @@ export class CommandContext {
     readonly globals: GlobalOptions,
     readonly format: Format,
     outputs?: { out: Output; err: Output },
+    /** The command's words (`migrate down`), for messages. */
+    readonly commandPath = '',
   ) {
     this.out = outputs?.out ?? new Output(io.stdout);
     this.err = outputs?.err ?? new Output(io.stderr, 'stderr');
@@ -51,8 +55,9 @@ export class CommandContext {
     io: CliIo,
     globals: GlobalOptions,
     outputs?: { out: Output; err: Output },
+    commandPath?: string,
   ): Promise<CommandContext> {
-    return new CommandContext(io, globals, await resolveFormat(globals), outputs);
+    return new CommandContext(io, globals, await resolveFormat(globals), outputs, commandPath);
   }
 
   library(): Promise<Library> {
@@ -133,8 +138,70 @@ export class CommandContext {
     return this.loadedConfig;
   }
 
+  /**
+   * The live admin endpoint serving this command's database (a service
+   * holding it, or `tradedb serve`), looked for once; none with `--direct`.
+   */
+  server(): Promise<AdminClient | undefined> {
+    this.liveServer ??= (async () => {
+      if (this.globals.direct) return undefined;
+      const { config } = await this.config();
+      const { findAdminServer } = await this.library();
+      return findAdminServer(config);
+    })();
+    return this.liveServer;
+  }
+
+  /**
+   * Runs a route of the admin endpoint: through the live endpoint when one
+   * serves the database, else on a pool this command opens (read-only for
+   * a read route). Both give the same answer and the same errors, so what
+   * the command prints does not depend on where the work ran.
+   */
+  async call<R>(
+    route: string,
+    args: unknown,
+    options: { onEvent?: (event: unknown) => void } = {},
+  ): Promise<R> {
+    const server = await this.server();
+    if (server) {
+      this.debug(`through the admin endpoint of pid ${server.identity.pid} (${server.socketPath})`);
+      return server.call<R>(route, args, {
+        ...(this.io.signal ? { signal: this.io.signal } : {}),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
+    }
+    const lib = await this.library();
+    const access = lib.findRoute(route)?.access ?? 'write';
+    const pool = await this.openPool({ readOnly: access === 'read' });
+    const result = await lib.runRoute(pool, route, args, {
+      signal: this.io.signal ?? new AbortController().signal,
+      progress: options.onEvent ?? (() => {}),
+      remote: false,
+    });
+    return result as R;
+  }
+
+  /**
+   * The error for a command that would open the database itself while a
+   * live server holds it: refused up front, naming the server, instead of
+   * waiting for a lock that will not be freed.
+   */
+  async refuseIfServed(why?: string): Promise<void> {
+    const server = await this.server();
+    if (!server) return;
+    const { DatabaseLockedError } = await this.library();
+    const { pid, socket, database } = server.identity;
+    throw new DatabaseLockedError(
+      `${database} is served by a live tradedb admin endpoint (pid ${pid}, ${socket}): \`tradedb ${this.commandPath}\` does not run through it${why ? `: ${why}` : ''}`,
+      pid,
+      { hint: `stop the process holding the database (pid ${pid}) first, or run it in a maintenance window` },
+    );
+  }
+
   /** Opens the pool from the config; it is closed when the command ends, whatever happens. */
   async openPool(options: { readOnly: boolean; sandbox?: Sandbox }): Promise<Pool> {
+    await this.refuseIfServed();
     const { config } = await this.config();
     const { Pool } = await this.library();
     const pool = await Pool.open({

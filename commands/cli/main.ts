@@ -48,6 +48,7 @@ async function makeProgram(scope: CliScope, loadInFull: (name: string) => boolea
     .option('--no-color', 'no colour (also NO_COLOR, TERM=dumb)')
     .option('--wait <duration>', "wait this long for another process's lock (30s, 2m)")
     .option('--metrics-file <path>', 'write Prometheus metrics here when the command ends')
+    .option('--direct', 'open the database file even when a live admin endpoint serves it')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import type { Order, PlainValue, Trade } from '../../src/index.js';
+import type { OrderWithTrades } from '../../src/admin.js';
+import type { PlainValue } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import { printRows } from './print-rows.js';
 import { ORDER_TRADES_VIEW } from './views.js';
@@ -22,23 +23,7 @@ Examples:
     .action(
       action(scope, async (ctx, _flags, [reference]) => {
         const lib = await ctx.library();
-        const pool = await ctx.openPool({ readOnly: true });
-        const orders = new lib.OrderRepository(pool);
-        const fills = new lib.TradeRepository(pool);
-        let order: Order | undefined;
-        let trades: Trade[] | undefined;
-        if (lib.isUuid(reference)) {
-          // Both lookups at once, on two readers: each first touch of a table's index reads it from disk.
-          [order, trades] = await Promise.all([orders.findById(reference!), fills.findByOrder(reference!)]);
-          if (!order) trades = undefined;
-        }
-        order ??= await orders.findByClientOrderId(reference!);
-        if (!order) {
-          throw new lib.NotFoundError(`no order with order_id or client_order_id "${reference}"`, {
-            hint: 'list recent orders with `tradedb query orders`',
-          });
-        }
-        trades ??= await fills.findByOrder(order.order_id);
+        const { order, trades } = await ctx.call<OrderWithTrades>('query/order', { reference });
         const renderer = await ctx.renderer();
         if (renderer.format !== 'table') {
           await renderer.object({ ...order, trades } as unknown as Record<string, PlainValue>);

@@ -43,6 +43,11 @@ export interface TradeDbConfig {
   readonly migrations: {
     readonly directory: string;
   };
+  readonly server: {
+    readonly socket: string;
+    readonly metrics_listen: string;
+    readonly shutdown_grace_ms: number;
+  };
 }
 
 export const EXPORT_COMPRESSIONS = ['zstd', 'snappy', 'gzip', 'lz4', 'uncompressed'] as const;
@@ -213,6 +218,24 @@ export const KEY_SPECS: readonly KeySpec[] = [
     type: { kind: 'path' },
     default: 'migrations',
     doc: "the project's own migrations, applied after tradedb's schema in one version order",
+  },
+  {
+    key: 'server.socket',
+    type: { kind: 'path', emptyMeans: '<database_path>.sock' },
+    default: '',
+    doc: "the admin endpoint's Unix socket (tradedb serve, startAdminServer); the CLI looks for it here",
+  },
+  {
+    key: 'server.metrics_listen',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'HOST:PORT serving only GET /metrics and /healthz over TCP ("" = off; loopback unless told)',
+  },
+  {
+    key: 'server.shutdown_grace_ms',
+    type: { kind: 'int', min: 0, max: MS_MAX },
+    default: 30_000,
+    doc: 'on SIGTERM, how long running jobs may finish before they are cancelled',
   },
 ];
 

@@ -1,0 +1,306 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { isTradeDbError } from '../errors.js';
+import type { Pool } from '../pool/pool.js';
+import { TOOL_VERSION } from '../version.js';
+import { ArgReader } from './args.js';
+import { claimSocketPath } from './claim-socket.js';
+import type { ServerIdentity } from './identity.js';
+import { listenMetrics, type MetricsListener } from './metrics-listener.js';
+import { argsOf, BadRequest, readJsonArgs } from './request-body.js';
+import type { Route } from './route.js';
+import { findRoute, ROUTES } from './routes/index.js';
+import { adminSocketPath } from './socket-path.js';
+import { errorToWire, toWire } from './wire.js';
+
+/** One answered request, as `onRequest` hears of it (a front end logs it). */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  /** `ok`, `error` (the route failed: `error_code` says how) or `cancelled` (the caller left). */
+  outcome: 'ok' | 'error' | 'cancelled';
+  error_code?: string;
+  transport: 'unix' | 'tcp';
+}
+
+export interface AdminServerOptions {
+  /** Default: `adminSocketPath(pool.config)` (`server.socket`, else the database path plus `.sock`). */
+  socketPath?: string;
+  /** Called once per answered request. The library itself never prints. */
+  onRequest?: (entry: RequestLogEntry) => void;
+  /** Prometheus text for `GET /metrics`. Default: the registry of the pool's observer, if it has one. */
+  metrics?: () => Promise<string>;
+  /** `HOST:PORT` for a TCP listener serving only `/metrics` and `/healthz`. Default: `server.metrics_listen`. */
+  metricsListen?: string;
+  /** Largest JSON request body (default 1 MiB); an upload's body is the route's and not limited here. */
+  maxBodyBytes?: number;
+  /** How long a request's headers may take to arrive (default 10 s): a slow sender is cut off. */
+  headersTimeoutMs?: number;
+}
+
+/** A running admin endpoint. */
+export interface AdminServer {
+  readonly socketPath: string;
+  readonly identity: ServerIdentity;
+  /** The TCP metrics listener's address, when one was asked for. */
+  readonly metricsAddress: { host: string; port: number } | undefined;
+  /** Requests being answered now. */
+  readonly running: number;
+  /**
+   * Stops accepting, lets running requests finish for up to `graceMs`
+   * (default `server.shutdown_grace_ms`), then cancels the rest and waits
+   * for their cleanup; removes the socket. The pool stays open: it is the caller's.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/**
+ * Serves the admin endpoint of `pool` over HTTP/1.1 on a Unix socket
+ * (owner-only): the routes of the CLI's commands, run on this pool, so that
+ * `tradedb backup`, `query order`, `stats`... work while this process holds
+ * the database. Call it from the service that holds the database (or run
+ * `tradedb serve`).
+ *
+ * @example
+ * const pool = await Pool.open({ config });
+ * const server = await startAdminServer(pool);
+ * process.on('SIGTERM', async () => { await server.close(); await pool.close(); });
+ */
+export async function startAdminServer(pool: Pool, options: AdminServerOptions = {}): Promise<AdminServer> {
+  const socketPath = options.socketPath ?? adminSocketPath(pool.config);
+  const identity = await describeServer(pool, socketPath);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const metrics = options.metrics ?? registryMetrics(pool);
+  const running = new Map<ServerResponse, AbortController>();
+  const settled = new Set<Promise<void>>();
+
+  const log = (entry: RequestLogEntry) => {
+    try {
+      options.onRequest?.(entry);
+    } catch {
+      // A logger that throws must not take a request (or the server) down with it.
+    }
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const started = performance.now();
+    const done = answer(request, response)
+      .catch((error: unknown) => {
+        // Past the headers, all that is left is to end the response.
+        if (!response.headersSent) sendError(response, 500, errorToWire(error));
+        return { outcome: 'error' as const, code: isTradeDbError(error) ? error.code : 'INTERNAL' };
+      })
+      .then((result) => {
+        if (!response.writableEnded) response.end();
+        log({
+          method: request.method ?? '',
+          path: pathOf(request),
+          status: response.statusCode,
+          duration_ms: Math.round((performance.now() - started) * 10) / 10,
+          outcome: result.outcome,
+          ...(result.code ? { error_code: result.code } : {}),
+          transport: 'unix',
+        });
+      });
+    settled.add(done);
+    void done.finally(() => settled.delete(done));
+  };
+
+  type Result = { outcome: RequestLogEntry['outcome']; code?: string };
+
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<Result> {
+    const path = pathOf(request);
+    const method = request.method ?? '';
+    if (path === '/healthz' || path === '/v1/identity' || path === '/metrics') {
+      if (method !== 'GET' && method !== 'HEAD') return refuse(response, 405, `${path} answers GET`, 'GET');
+      if (path === '/healthz') sendJson(response, 200, { status: 'ok' });
+      else if (path === '/v1/identity') sendJson(response, 200, identity);
+      else await sendMetrics(response, metrics);
+      return { outcome: 'ok' };
+    }
+    const route = path.startsWith('/v1/') ? findRoute(path.slice(4)) : undefined;
+    if (!route) return refuse(response, 404, `no route ${path}; GET /v1/identity lists them`);
+    if (method !== 'POST') return refuse(response, 405, `${path} answers POST`, 'POST');
+    let args: unknown;
+    try {
+      args = route.upload
+        ? argsOf(String(request.headers['tradedb-args'] ?? '{}'))
+        : await readJsonArgs(request, maxBody);
+    } catch (error) {
+      if (error instanceof BadRequest) return refuse(response, error.status, error.message);
+      throw error;
+    }
+    return runJob(route, args, request, response);
+  }
+
+  async function runJob(
+    route: Route<unknown, unknown>,
+    rawArgs: unknown,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<Result> {
+    let parsed: unknown;
+    try {
+      const reader = new ArgReader(route.path, rawArgs);
+      parsed = route.parse(reader);
+      reader.done();
+    } catch (error) {
+      const wire = errorToWire(error);
+      sendError(response, isTradeDbError(error) ? error.status : 500, wire);
+      return { outcome: 'error', code: wire.code };
+    }
+    const controller = new AbortController();
+    running.set(response, controller);
+    // The caller closing its connection (Ctrl-C, a killed client) cancels the job, which cleans up.
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort(new Error('the caller closed the connection'));
+    });
+    response.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    const line = (value: unknown) => {
+      if (!response.writableEnded && !response.destroyed) response.write(`${JSON.stringify(value)}\n`);
+    };
+    try {
+      const result = await route.run(pool, parsed, {
+        signal: controller.signal,
+        progress: (event) => line({ event: toWire(event) }),
+        remote: true,
+        ...(route.upload ? { body: request } : {}),
+      });
+      line({ result: toWire(result) });
+      return { outcome: controller.signal.aborted ? 'cancelled' : 'ok' };
+    } catch (error) {
+      const wire = errorToWire(error);
+      line({ error: wire });
+      return { outcome: controller.signal.aborted ? 'cancelled' : 'error', code: wire.code };
+    } finally {
+      running.delete(response);
+    }
+  }
+
+  const server = http.createServer({ maxHeaderSize: 16 * 1024 }, handle);
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = 0; // an upload may be long; headersTimeout and the socket timeout cut off a slow sender
+  server.keepAliveTimeout = 5_000;
+  server.maxConnections = 1_000;
+  server.on('connection', (socket) => socket.setTimeout(Math.max(server.headersTimeout, 30_000)));
+  server.on('timeout', (socket) => {
+    // An idle connection with no job on it; a job's own connection is never idle long (it streams).
+    socket.destroy();
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const release = await claimSocketPath(server, socketPath);
+  let metricsListener: MetricsListener | undefined;
+  const listen = options.metricsListen ?? pool.config.server.metrics_listen;
+  try {
+    if (listen !== '') metricsListener = await listenMetrics(listen, metrics, (entry) => log(entry));
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    release();
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    socketPath,
+    identity,
+    metricsAddress: metricsListener?.address,
+    get running() {
+      return running.size;
+    },
+    close(closeOptions = {}) {
+      closing ??= (async () => {
+        const graceMs = closeOptions.graceMs ?? pool.config.server.shutdown_grace_ms;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await metricsListener?.close();
+        await waitAtMost([...settled], graceMs);
+        for (const controller of running.values()) {
+          controller.abort(new Error('the admin server is stopping'));
+        }
+        await Promise.allSettled([...settled]);
+        server.closeAllConnections();
+        await stopped;
+        release();
+      })();
+      return closing;
+    },
+  };
+}
+
+function pathOf(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = `${JSON.stringify(body)}\n`;
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, status: number, error: unknown): void {
+  sendJson(response, status, { error });
+}
+
+function refuse(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  allow?: string,
+): { outcome: 'error'; code: string } {
+  if (allow) response.setHeader('allow', allow);
+  const code = status === 404 ? 'NOT_FOUND' : 'USAGE';
+  sendError(response, status, { code, message, retryable: false });
+  return { outcome: 'error', code };
+}
+
+async function sendMetrics(response: ServerResponse, metrics: () => Promise<string>): Promise<void> {
+  const text = await metrics();
+  response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  response.end(text);
+}
+
+/** The pool observer's Prometheus registry (the live one), or a note that metrics are off. */
+function registryMetrics(pool: Pool): () => Promise<string> {
+  const observer = pool.observer as { registry?: { metrics(): Promise<string> } };
+  return async () =>
+    observer.registry ? observer.registry.metrics() : '# metrics are off (observability.enable_metrics)\n';
+}
+
+async function describeServer(pool: Pool, socketPath: string): Promise<ServerIdentity> {
+  const duckdb = await pool.withReader((session) => session.all('SELECT version() AS version'));
+  return {
+    database: pool.file,
+    pid: process.pid,
+    socket: socketPath,
+    tradedb_version: TOOL_VERSION,
+    duckdb_version: String(duckdb[0]?.['version'] ?? ''),
+    node_version: process.version,
+    started_at: new Date().toISOString(),
+    routes: ROUTES.map((route) => route.path),
+  };
+}
+
+async function waitAtMost(work: Promise<void>[], ms: number): Promise<void> {
+  if (work.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.allSettled(work),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}

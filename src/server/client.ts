@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { Readable } from 'node:stream';
+import type { TradeDbConfig } from '../config/schema.js';
+import { ConfigError, InterruptedError, IoError, type TradeDbError } from '../errors.js';
+import type { ServerIdentity } from './identity.js';
+import { adminSocketPath } from './socket-path.js';
+import { errorFromWire, fromWire, toWire, type WireError } from './wire.js';
+
+/** Options of one call to a route. */
+export interface CallOptions {
+  /** Aborting it closes the connection: the server cancels the job and cleans up. */
+  signal?: AbortSignal;
+  /** Each progress event the route reports, as it arrives. */
+  onEvent?: (event: unknown) => void;
+  /** The body of an upload route (the file to import). */
+  upload?: Readable;
+}
+
+/**
+ * A client of a live admin endpoint (`startAdminServer`, `tradedb serve`):
+ * runs routes on the serving process's pool. It loads neither DuckDB nor
+ * the pool: a caller that only talks to a server stays light.
+ */
+export class AdminClient {
+  private constructor(
+    readonly socketPath: string,
+    readonly identity: ServerIdentity,
+  ) {}
+
+  /** Connects to the endpoint at `socketPath` and reads its identity; IoError when nobody answers. */
+  static async connect(socketPath: string, options: { timeoutMs?: number } = {}): Promise<AdminClient> {
+    const identity = JSON.parse(await getText(socketPath, '/v1/identity', options.timeoutMs ?? 5_000));
+    return new AdminClient(socketPath, identity as ServerIdentity);
+  }
+
+  /** Runs `route` with `args` on the server; resolves to its result or rejects with its typed error. */
+  call<R = unknown>(route: string, args: unknown, options: CallOptions = {}): Promise<R> {
+    return callRoute(this.socketPath, this.identity, route, args, options) as Promise<R>;
+  }
+
+  /** The server's metrics in the Prometheus text format. */
+  metrics(): Promise<string> {
+    return getText(this.socketPath, '/metrics', 30_000);
+  }
+}
+
+/**
+ * The live admin endpoint serving `config`'s database, or undefined when
+ * none answers (no socket, or a stale one left by a killed server). An
+ * endpoint serving another database is a ConfigError, not a silent miss.
+ */
+export async function findAdminServer(
+  config: TradeDbConfig,
+  options: { timeoutMs?: number } = {},
+): Promise<AdminClient | undefined> {
+  let socketPath: string;
+  try {
+    socketPath = adminSocketPath(config);
+  } catch {
+    return undefined; // an in-memory database without [server] socket: nothing to find
+  }
+  if (!fs.existsSync(socketPath)) return undefined;
+  let client: AdminClient;
+  try {
+    client = await AdminClient.connect(socketPath, options);
+  } catch (error) {
+    const code = ((error as TradeDbError).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ECONNREFUSED' || code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const database = realPath(config.database_path);
+  if (client.identity.database !== database) {
+    throw new ConfigError(
+      `the admin endpoint at ${socketPath} serves ${client.identity.database}, not ${database}`,
+      { hint: 'give each database its own [server] socket' },
+    );
+  }
+  return client;
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+function unreachable(socketPath: string, error: NodeJS.ErrnoException): IoError {
+  const why =
+    error.code === 'EACCES'
+      ? 'permission denied (the socket is its owner’s only: run as the serving user)'
+      : error.message;
+  return new IoError(`cannot reach the admin endpoint at ${socketPath}: ${why}`, { cause: error });
+}
+
+function getText(socketPath: string, path: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ socketPath, path, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode === 200) resolve(text);
+        else
+          reject(
+            new IoError(`the admin endpoint at ${socketPath} answered ${response.statusCode} for ${path}`),
+          );
+      });
+      response.on('error', (error) => reject(unreachable(socketPath, error)));
+    });
+    request.on('timeout', () =>
+      request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })),
+    );
+    request.on('error', (error) => reject(unreachable(socketPath, error)));
+  });
+}
+
+function callRoute(
+  socketPath: string,
+  identity: ServerIdentity,
+  route: string,
+  args: unknown,
+  options: CallOptions,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const { signal } = options;
+    if (signal?.aborted) {
+      reject(new InterruptedError(String(signal.reason ?? 'interrupted')));
+      return;
+    }
+    const argsText = JSON.stringify({ args: toWire(args) });
+    const headers: http.OutgoingHttpHeaders = options.upload
+      ? { 'tradedb-args': argsText, 'content-type': 'application/octet-stream' }
+      : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(argsText) };
+    let settled = false;
+    const settle = (error: unknown, value?: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const request = http.request(
+      { socketPath, path: `/v1/${route}`, method: 'POST', headers },
+      (response) => {
+        let buffer = '';
+        const take = (line: string) => {
+          if (line.trim() === '') return;
+          const message = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError };
+          if (message.error) settle(errorFromWire(message.error));
+          else if ('result' in message) settle(undefined, fromWire(message.result));
+          else if ('event' in message) options.onEvent?.(fromWire(message.event));
+        };
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          buffer += chunk;
+          let newline = buffer.indexOf('\n');
+          while (newline !== -1) {
+            take(buffer.slice(0, newline));
+            buffer = buffer.slice(newline + 1);
+            newline = buffer.indexOf('\n');
+          }
+        });
+        response.on('end', () => {
+          take(buffer);
+          settle(
+            new IoError(
+              `the admin endpoint (pid ${identity.pid}) closed the connection before answering ${route}`,
+              { hint: 'the serving process may have stopped; check it, then run the command again' },
+            ),
+          );
+        });
+        response.on('error', (error) => settle(unreachable(socketPath, error)));
+      },
+    );
+    const onAbort = () => {
+      request.destroy();
+      settle(new InterruptedError(signal?.reason instanceof Error ? signal.reason.message : 'interrupted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    request.on('error', (error) => settle(unreachable(socketPath, error)));
+    if (options.upload) options.upload.pipe(request);
+    else request.end(argsText);
+  });
+}

@@ -1,0 +1,39 @@
+import { NotFoundError } from '../../errors.js';
+import type { Pool } from '../../pool/pool.js';
+import { ArgReader } from '../args.js';
+import type { Route, RouteContext } from '../route.js';
+import { orderRoute } from './order.js';
+
+/** Every route of the admin endpoint: the whole of what a caller can make a server do. */
+export const ROUTES: readonly Route<unknown, unknown>[] = [untyped(orderRoute)];
+
+/** A route's argument type is checked where it is defined; the table holds them all alike. */
+function untyped<A, R>(route: Route<A, R>): Route<unknown, unknown> {
+  return route as unknown as Route<unknown, unknown>;
+}
+
+const BY_PATH = new Map(ROUTES.map((route) => [route.path, route]));
+
+/** The route at `path` (`query/order`), if there is one. */
+export function findRoute(path: string): Route<unknown, unknown> | undefined {
+  return BY_PATH.get(path);
+}
+
+/**
+ * Checks `args` as the route reads them and runs it on `pool`: what the
+ * server does for a request, and what the CLI does when it opens the
+ * database itself, so both give the same answer and the same errors.
+ */
+export async function runRoute(
+  pool: Pool,
+  path: string,
+  args: unknown,
+  context: RouteContext,
+): Promise<unknown> {
+  const route = findRoute(path);
+  if (!route) throw new NotFoundError(`no admin route ${path}`);
+  const reader = new ArgReader(path, args);
+  const parsed = route.parse(reader);
+  reader.done();
+  return route.run(pool, parsed, context);
+}
