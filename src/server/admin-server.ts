@@ -154,6 +154,8 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
     }
     const controller = new AbortController();
     running.set(response, controller);
+    // A job may go quiet for long (a big copy between progress events): only the caller ends it.
+    request.socket.setTimeout(0);
     // The caller closing its connection (Ctrl-C, a killed client) cancels the job, which cleans up.
     response.on('close', () => {
       if (!response.writableFinished) controller.abort(new Error('the caller closed the connection'));
