@@ -2,10 +2,21 @@ import { NotFoundError } from '../../errors.js';
 import type { Pool } from '../../pool/pool.js';
 import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
+import { ordersRoute, positionsRoute, snapshotsRoute, tradesRoute } from './lists.js';
+import { barsRoute, ticksRoute } from './market.js';
 import { orderRoute } from './order.js';
 
 /** Every route of the admin endpoint: the whole of what a caller can make a server do. */
-export const ROUTES: readonly Route<unknown, unknown>[] = [untyped(orderRoute)];
+export const ROUTES: readonly Route<unknown, unknown>[] = [
+  untyped(orderRoute),
+  // Lookups: one page of a list, checked against its model.
+  untyped(ordersRoute),
+  untyped(tradesRoute),
+  untyped(positionsRoute),
+  untyped(ticksRoute),
+  untyped(barsRoute),
+  untyped(snapshotsRoute),
+];
 
 /** A route's argument type is checked where it is defined; the table holds them all alike. */
 function untyped<A, R>(route: Route<A, R>): Route<unknown, unknown> {
