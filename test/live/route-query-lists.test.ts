@@ -60,8 +60,17 @@ describe('query lists through the admin endpoint', () => {
 
   it('prints the same bytes and exit codes routed as direct, in every format', async () => {
     const since = ['--since', day(3)];
+    // Every command in every format once; further filters of a command in one format.
     const lists = [
       ['query', 'orders', '--limit', '5'],
+      ['query', 'trades', '--order', clientOrderId],
+      ['query', 'positions', '--open'],
+      ['query', 'ticks', '--symbol', SYMBOL, ...since, '--include-cold', '--limit', '30'],
+      ['query', 'bars', '--symbol', SYMBOL, '--interval', '1h', ...since, '--limit', '6'],
+      ['query', 'snapshots', ...since],
+    ];
+    const runs = [
+      ...lists.flatMap((argv) => FORMATS.map((format) => [...argv, ...format])),
       [
         'query',
         'orders',
@@ -74,17 +83,9 @@ describe('query lists through the admin endpoint', () => {
         '--offset',
         '2',
       ],
-      ['query', 'orders', '--status', 'filled', ...since],
-      ['query', 'trades', '--order', clientOrderId],
-      ['query', 'trades', '--side', 'buy', '--limit', '3'],
-      ['query', 'positions', '--open'],
+      ['query', 'orders', '--status', 'filled', ...since, '--json'],
+      ['query', 'trades', '--side', 'buy', '--limit', '3', '--format', 'csv'],
       ['query', 'ticks', '--symbol', SYMBOL, ...since, '--limit', '5'],
-      ['query', 'ticks', '--symbol', SYMBOL, ...since, '--include-cold', '--limit', '30'],
-      ['query', 'bars', '--symbol', SYMBOL, '--interval', '1h', ...since, '--limit', '6'],
-      ['query', 'snapshots', ...since],
-    ];
-    const runs = [
-      ...lists.flatMap((argv) => FORMATS.map((format) => [...argv, ...format])),
       // Empty results and their hints: nothing matches, and a window that lives only in the cold tier.
       ['query', 'orders', '--symbol', 'NO-SUCH', '--json'],
       ['query', 'ticks', '--symbol', SYMBOL, '--since', day(3), '--until', day(2)],

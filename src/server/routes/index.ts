@@ -4,7 +4,10 @@ import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
 import { ordersRoute, positionsRoute, snapshotsRoute, tradesRoute } from './lists.js';
 import { barsRoute, ticksRoute } from './market.js';
+import { migrateStatusRoute, migrateUpRoute, migrateValidateRoute } from './migrate.js';
 import { orderRoute } from './order.js';
+import { partitionsRoute } from './partitions.js';
+import { statsRoute } from './stats.js';
 
 /** Every route of the admin endpoint: the whole of what a caller can make a server do. */
 export const ROUTES: readonly Route<unknown, unknown>[] = [
@@ -16,6 +19,12 @@ export const ROUTES: readonly Route<unknown, unknown>[] = [
   untyped(ticksRoute),
   untyped(barsRoute),
   untyped(snapshotsRoute),
+  // The state of the database and its schema.
+  untyped(statsRoute),
+  untyped(partitionsRoute),
+  untyped(migrateStatusRoute),
+  untyped(migrateValidateRoute),
+  untyped(migrateUpRoute),
 ];
 
 /** A route's argument type is checked where it is defined; the table holds them all alike. */
