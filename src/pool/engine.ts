@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { InternalError } from '../errors.js';
 
 /** The @duckdb/node-api namespace: its classes, value constructors, types and enums. */
 export type Engine = typeof import('@duckdb/node-api');
@@ -19,6 +20,16 @@ let loaded: Engine | undefined;
  * so they cannot wait for an asynchronous load.
  */
 export function engine(): Engine {
-  loaded ??= createRequire(import.meta.url)('@duckdb/node-api') as Engine;
+  if (loaded === undefined) {
+    try {
+      loaded = createRequire(import.meta.url)('@duckdb/node-api') as Engine;
+    } catch (error) {
+      // Before, this failed at import; now it fails at the first open, where a typed error is expected.
+      throw new InternalError(`cannot load DuckDB (@duckdb/node-api): ${(error as Error).message}`, {
+        cause: error,
+        hint: "reinstall tradedb's dependencies (npm ci): the native binary for this platform is missing or broken",
+      });
+    }
+  }
   return loaded;
 }

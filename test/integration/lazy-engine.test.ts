@@ -49,6 +49,27 @@ describe('the library entries', () => {
     expect(before).toEqual({ binding: false, api: false });
     expect(after).toEqual({ binding: true, api: true });
   });
+
+  it('loads without DuckDB installed, and the first open says so with a typed error', async () => {
+    const source = `
+      const lib = await import(${url(LIB)});
+      await import(${url(ADMIN)});
+      try {
+        await lib.Pool.open({ config: lib.defineConfig({ database_path: ':memory:' }) });
+        process.stdout.write('opened');
+      } catch (error) {
+        process.stdout.write(JSON.stringify({ code: error.code, message: error.message }));
+      }
+    `;
+    const finished = await spawnNode(
+      ['--require', path.join(FIXTURES, 'hide-engine.cjs'), '--input-type=module', '-e', source],
+      { cwd },
+    ).done;
+    expect(finished.code, finished.stderr).toBe(0);
+    const failure = JSON.parse(finished.stdout) as { code: string; message: string };
+    expect(failure.code).toBe('INTERNAL');
+    expect(failure.message).toMatch(/^cannot load DuckDB \(@duckdb\/node-api\): Cannot find module/);
+  });
 });
 
 describe('the built CLI', () => {
