@@ -2,6 +2,8 @@ import { NotFoundError } from '../../errors.js';
 import type { Pool } from '../../pool/pool.js';
 import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
+import { backupRoute } from './backup.js';
+import { exportPartitionsRoute } from './export-partitions.js';
 import { ordersRoute, positionsRoute, snapshotsRoute, tradesRoute } from './lists.js';
 import { barsRoute, ticksRoute } from './market.js';
 import { migrateStatusRoute, migrateUpRoute, migrateValidateRoute } from './migrate.js';
@@ -25,6 +27,9 @@ export const ROUTES: readonly Route<unknown, unknown>[] = [
   untyped(migrateStatusRoute),
   untyped(migrateValidateRoute),
   untyped(migrateUpRoute),
+  // Jobs: long, streaming progress, cancelled when the caller goes away.
+  untyped(backupRoute),
+  untyped(exportPartitionsRoute),
 ];
 
 /** A route's argument type is checked where it is defined; the table holds them all alike. */
