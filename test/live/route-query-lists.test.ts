@@ -16,7 +16,7 @@ const FORMATS = [[], ['--json'], ['--format', 'ndjson'], ['--format', 'csv']];
  * the cold tier, and some orders: every list command is run directly first,
  * then again through an endpoint served in this process, and must print the
  * same bytes with the same exit code. Absolute dates only, so both runs ask
- * for the same window.
+ * for the same window. About 70 in-process CLI runs, each twice: some 3 s.
  */
 describe('query lists through the admin endpoint', () => {
   let dir: string;
