@@ -141,6 +141,10 @@ describe('query lists through the admin endpoint', () => {
       ['query/positions', { since: '2026-01-01' }, 'unknown argument since'],
       ['query/bars', { symbol: SYMBOL, interval: '7m' }, '`interval` must be one of'],
       ['query/snapshots', { until: 'tomorrow' }, 'not a time'],
+      ['partitions', { tables: ['orders; DROP TABLE orders'] }, 'not a time-partitioned table'],
+      // Migration files are SQL the server would run: never from a folder the caller names.
+      ['migrate/up', { directory: dir }, 'come from its own config'],
+      ['migrate/status', { directory: '/etc' }, 'come from its own config'],
     ];
     for (const [route, args, message] of hostile) {
       const refused = await client.call(route, args).then(
