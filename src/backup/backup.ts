@@ -12,6 +12,7 @@ import { checkBackupFolder } from './check-folder.js';
 import { exportOpenPool, snapshotByExport } from './export-method.js';
 import { copyOpenPool, snapshotByCopy, type WritesHeld } from './file-method.js';
 import { type BackupProgress, type JobOptions, step, throwIfAborted } from './job.js';
+import { keepingDatabaseLocks } from './lock-keeping-fs.js';
 import { makeFolder } from './make-folder.js';
 import {
   type BackupManifest,
@@ -106,7 +107,7 @@ export function backup(
 
 async function runBackup(options: BackupOptions, pool: Pool | undefined): Promise<BackupResult> {
   const started = performance.now();
-  const fs = options.fs ?? NODE_FS;
+  const fs = keepingDatabaseLocks(options.fs ?? NODE_FS);
   const { config, signal } = options;
   const method = options.method ?? config.backup.method;
   if (!BACKUP_METHODS.includes(method)) {

@@ -1,7 +1,16 @@
 import fs from 'node:fs';
+import fsp, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
-import { DatabaseLockedError, InterruptedError, IoError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  DatabaseLockedError,
+  InternalError,
+  InterruptedError,
+  IoError,
+  NotFoundError,
+  ValidationError,
+} from '../errors.js';
+import type { FileHandleLike } from '../fs/port.js';
 import { classifyDuckDbError } from './classify.js';
 import { engine } from './engine.js';
 import { applySandbox, SANDBOX_INSTANCE_SETTINGS, type Sandbox, sandboxKey } from './sandbox.js';
@@ -23,6 +32,8 @@ interface Entry {
   readOnly: boolean;
   sandbox: string;
   refs: number;
+  /** The one descriptor this process reads the file through while the instance holds it: see heldFileReader. */
+  reader?: Promise<FileHandle> | undefined;
 }
 
 const entries = new Map<string, Entry>();
@@ -134,8 +145,39 @@ export async function openInstance(options: OpenInstanceOptions): Promise<Instan
       if (held.refs === 0) {
         entries.delete(key);
         held.instance.closeSync();
+        // Only now: DuckDB's lock went with its instance, so closing this descriptor drops nothing.
+        held.reader?.then((handle) => handle.close()).catch(() => {});
       }
     },
+  };
+}
+
+/**
+ * A read-only handle on `file` while this process holds it open in DuckDB,
+ * or undefined when it does not. DuckDB's lock on the file is a POSIX record
+ * lock, and POSIX drops every lock a process has on a file as soon as the
+ * process closes any descriptor of it: a backup that opened the file, read it
+ * and closed it would leave the database unlocked, for another process to
+ * open read-write beside the one that writes it. So reads share one
+ * descriptor per instance, closed only after the instance is; `close()` on
+ * the handle returned does nothing.
+ */
+export function heldFileReader(file: string): FileHandleLike | undefined {
+  if (isInMemory(file)) return undefined;
+  const key = cacheKey(file);
+  const entry = entries.get(key);
+  if (!entry) return undefined;
+  return {
+    read: async (buffer, offset, length, position) => {
+      if (entries.get(key) !== entry) {
+        throw new InternalError(`database ${key} was closed while it was being read`);
+      }
+      entry.reader ??= fsp.open(key, 'r');
+      return (await entry.reader).read(buffer, offset, length, position);
+    },
+    write: () => Promise.reject(new InternalError(`database ${key} is open for reading only here`)),
+    sync: async () => {},
+    close: async () => {},
   };
 }
 
