@@ -44,6 +44,7 @@ export { parseNamedParams, runReadOnlySql } from './query/ad-hoc.js';
 export { DEFAULT_LIMIT } from './query/filter.js';
 export { parseTimeIso } from './query/parse-time.js';
 export { parseOrderBy, parseWhere } from './query/parse-where.js';
+export { checkConditions } from './query/select.js';
 export type { TimeRange } from './repositories/filters.js';
 
 // Import and seed

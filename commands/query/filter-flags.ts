@@ -100,5 +100,6 @@ function checkConditions(
   conditions: Condition[],
   now: Date,
 ): void {
-  asUsage(lib, label, () => lib.buildSelect(model, conditions, { now }));
+  // Not buildSelect: it builds DuckDB values, and a command routed to a live endpoint must not load DuckDB.
+  asUsage(lib, label, () => lib.checkConditions(model, conditions, now));
 }

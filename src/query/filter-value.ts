@@ -27,6 +27,8 @@ export function convertFilterValue(
   op: FilterOperator,
   value: FilterValue,
   now: Date | undefined,
+  /** Check only: the same errors, but decimals and times stay bigints, so DuckDB is not loaded. */
+  checkOnly = false,
 ): ConvertedValue {
   // `orders.status`, or `orders.price (>)`: the operator only when it is not plain equality.
   const what = op === '=' ? `${model.table}.${column.name}` : `${model.table}.${column.name} (${op})`;
@@ -46,14 +48,13 @@ export function convertFilterValue(
     case 'decimal': {
       const precision = column.precision ?? 18;
       const scaled = parseDecimal(String(value), { precision, what });
-      return { value: engine().decimalValue(scaled, precision, DECIMAL_SCALE) };
+      return { value: checkOnly ? scaled : engine().decimalValue(scaled, precision, DECIMAL_SCALE) };
     }
-    case 'timestamp':
-      return {
-        value: engine().timestampTZValue(
-          value instanceof Date ? timestampMicros(value, what) : parseTime(String(value), { now, what }),
-        ),
-      };
+    case 'timestamp': {
+      const micros =
+        value instanceof Date ? timestampMicros(value, what) : parseTime(String(value), { now, what });
+      return { value: checkOnly ? micros : engine().timestampTZValue(micros) };
+    }
     case 'uuid':
       return { value: normalizeUuid(String(value), what), cast: 'UUID' };
     case 'enum':

@@ -53,8 +53,25 @@ export function buildSelect(
   return { sql, params: params.values, limit, sort };
 }
 
+/**
+ * Refuses what buildSelect would refuse in `conditions` (an unknown column or
+ * operator, a value that does not fit its column), with the same errors, but
+ * builds no DuckDB value: a CLI that hands its query to a live endpoint checks
+ * its flags without loading DuckDB.
+ */
+export function checkConditions(model: ModelSpec, conditions: readonly Condition[], now?: Date): void {
+  const params = new ParamList();
+  for (const condition of conditions) conditionSql(model, condition, params, now, true);
+}
+
 /** One condition as SQL; its column is whitelisted and its value bound. */
-export function conditionSql(model: ModelSpec, condition: Condition, params: ParamList, now?: Date): string {
+export function conditionSql(
+  model: ModelSpec,
+  condition: Condition,
+  params: ParamList,
+  now?: Date,
+  checkOnly = false,
+): string {
   const column = requireColumn(model, condition.column);
   const op = condition.op;
   if (op !== '~' && !Object.hasOwn(COMPARISONS, op)) {
@@ -70,7 +87,7 @@ export function conditionSql(model: ModelSpec, condition: Condition, params: Par
     if (op === '!=') return `${column.name} IS NOT NULL`;
     throw new ValidationError(`${column.name} ${op} null: only = and != compare with null`);
   }
-  const converted = convertFilterValue(model, column, op, condition.value, now);
+  const converted = convertFilterValue(model, column, op, condition.value, now, checkOnly);
   const placeholder = params.add(converted.value);
   if (op === '~') return `contains(lower(CAST(${column.name} AS VARCHAR)), lower(${placeholder}))`;
   const bound = converted.cast ? `CAST(${placeholder} AS ${converted.cast})` : placeholder;

@@ -86,10 +86,12 @@ describe('a command routed through a live endpoint', () => {
     ]);
   });
 
-  it('never loads DuckDB in the CLI, for lookups, stats, migrations, partitions and a backup', async () => {
+  it('never loads DuckDB in the CLI, for lookups (filtered too), stats, migrations, partitions and a backup', async () => {
     const commands = [
       ['query', 'order', 'seed-b1-0000001', '--json'],
       ['query', 'orders'],
+      // Conditions on a decimal and a time are checked before routing, without DuckDB's values.
+      ['query', 'orders', '--where', 'price > 1.5', '--where', 'created_at >= 2026-01-01', '--json'],
       ['stats', '--json'],
       ['migrate', 'status'],
       ['partitions', '--json'],

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/index.js';
 import { ORDER_MODEL } from '../../src/models/order.js';
 import { encodeCursor } from '../../src/query/cursor.js';
-import { buildSelect } from '../../src/query/select.js';
+import { buildSelect, checkConditions } from '../../src/query/select.js';
 
 describe('buildSelect', () => {
   it('lists newest first by the time column, then the key, with bound values only', () => {
@@ -122,6 +122,43 @@ describe('operators from untrusted input', () => {
       expect(() => buildSelect(ORDER_MODEL, [{ column: 'price', op: op as never, value: '1' }])).toThrow(
         `unknown operator "${op}"`,
       );
+    }
+  });
+});
+
+describe('checkConditions', () => {
+  it('refuses what buildSelect refuses, with the same message, and passes what it builds', () => {
+    const now = new Date('2026-11-30T12:00:00Z');
+    const cases = [
+      [{ column: 'prce', op: '=', value: '1' }],
+      [{ column: 'price', op: '>', value: 'abc' }],
+      [{ column: 'price', op: '>', value: '1e5' }],
+      [{ column: 'created_at', op: '>=', value: 'yesterday' }],
+      [{ column: 'status', op: '=', value: 'fild' }],
+      [{ column: 'price', op: '~', value: '1' }],
+      [
+        { column: 'price', op: '>', value: '1.5' },
+        { column: 'created_at', op: '>=', value: '-2h' },
+      ],
+    ] as const;
+    for (const conditions of cases) {
+      const built = (() => {
+        try {
+          buildSelect(ORDER_MODEL, conditions, { now });
+          return 'ok';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      const checked = (() => {
+        try {
+          checkConditions(ORDER_MODEL, conditions, now);
+          return 'ok';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      })();
+      expect({ conditions, checked }).toEqual({ conditions, checked: built });
     }
   });
 });
