@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import type { ImportKind, ImportProgress, ImportResult } from '../src/admin.js';
+import type { ImportEvent, ImportKind, ImportProgress, ImportResult } from '../src/admin.js';
 import { action, type CliScope } from './cli/action.js';
 import type { CommandContext } from './cli/context.js';
 import type { Library } from './cli/library.js';
@@ -63,21 +63,45 @@ Examples:
             hint: 'run `tradedb init` or `tradedb migrate up` first',
           });
         }
+        const server = await ctx.server();
+        if (server && rejectsFile !== undefined) {
+          throw new lib.UsageError(
+            `--rejects ${flags.rejects}: through the admin endpoint (pid ${server.identity.pid}) the import runs in the serving process, which writes no file its caller names`,
+            {
+              hint: `leave out --rejects (the first ${SHOWN_REJECTS} rejects are printed), or import with --direct while nothing holds the database`,
+            },
+          );
+        }
+        const options = {
+          kind: kind as ImportKind,
+          dryRun: flags.dryRun ?? false,
+          reportLimit: SHOWN_REJECTS,
+        };
         const result = await ctx.trackJob(
           'import',
           async () => {
-            const pool = await ctx.openPool({ readOnly: flags.dryRun ?? false });
             const progress = progressLine(ctx);
             let done: ImportResult;
             try {
-              done = await lib.importFile(pool, {
-                kind: kind as ImportKind,
-                file: source,
-                dryRun: flags.dryRun,
-                rejectsFile,
-                reportLimit: SHOWN_REJECTS,
-                onProgress: progress.update,
-              });
+              done = server
+                ? // The serving process may not read the caller's files: it gets the bytes, and the name for its messages.
+                  await ctx.call<ImportResult>(
+                    'import',
+                    { ...options, name: source },
+                    {
+                      onEvent: (event) => {
+                        if ((event as ImportEvent).type === 'progress')
+                          progress.update(event as ImportProgress);
+                      },
+                      upload: () => fs.createReadStream(source),
+                    },
+                  )
+                : await lib.importFile(await ctx.openPool({ readOnly: options.dryRun }), {
+                    ...options,
+                    file: source,
+                    rejectsFile,
+                    onProgress: progress.update,
+                  });
             } finally {
               progress.clear();
             }

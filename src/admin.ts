@@ -151,6 +151,7 @@ export {
   type WireExportEvent,
   type WireExportReport,
 } from './server/routes/export-partitions.js';
+export type { ImportEvent } from './server/routes/import.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
 export type { OrderWithTrades } from './server/routes/order.js';
 export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ChalkInstance as Chalk } from 'chalk';
 import type { AdminClient, ConfigOverride, JobMeasure, Sandbox } from '../../src/admin.js';
 import type { LoadedConfig, Observer, Pool } from '../../src/index.js';
@@ -161,7 +162,7 @@ export class CommandContext {
   async call<R>(
     route: string,
     args: unknown,
-    options: { onEvent?: (event: unknown) => void } = {},
+    options: { onEvent?: (event: unknown) => void; upload?: () => Readable } = {},
   ): Promise<R> {
     const server = await this.server();
     if (server) {
@@ -169,6 +170,7 @@ export class CommandContext {
       return server.call<R>(route, args, {
         ...(this.io.signal ? { signal: this.io.signal } : {}),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        ...(options.upload ? { upload: options.upload() } : {}),
       });
     }
     const lib = await this.library();

@@ -181,7 +181,15 @@ function callRoute(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => settle(unreachable(socketPath, error)));
-    if (options.upload) options.upload.pipe(request);
-    else request.end(argsText);
+    if (options.upload) {
+      // A file that cannot be read mid-upload ends the call; the server then sees the body cut short and cancels.
+      options.upload.on('error', (error) => {
+        request.destroy();
+        settle(new IoError(`cannot read the file to upload: ${error.message}`, { cause: error }));
+      });
+      options.upload.pipe(request);
+    } else {
+      request.end(argsText);
+    }
   });
 }

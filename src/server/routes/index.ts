@@ -4,6 +4,7 @@ import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
 import { backupRoute } from './backup.js';
 import { exportPartitionsRoute } from './export-partitions.js';
+import { importRoute } from './import.js';
 import { orderRoute } from './order.js';
 
 /** Every route of the admin endpoint: the whole of what a caller can make a server do. */
@@ -12,6 +13,7 @@ export const ROUTES: readonly Route<unknown, unknown>[] = [
   // Jobs: long, streaming progress, cancelled when the caller goes away.
   untyped(backupRoute),
   untyped(exportPartitionsRoute),
+  untyped(importRoute),
 ];
 
 /** A route's argument type is checked where it is defined; the table holds them all alike. */

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/bin.js';
+import { type CliResult, cli } from '../helpers/cli.js';
+import { serveInProcess } from '../helpers/live-server.js';
+import { suiteDir } from '../helpers/temp.js';
+
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
+
+/** A folder with a migrated database and the import fixtures, named as an operator types them. */
+interface Place {
+  dir: string;
+  database: string;
+}
+
+async function place(template: string): Promise<Place> {
+  const dir = suiteDir('tradedb-import-live-');
+  const database = path.join(dir, 'trading.duckdb');
+  fs.copyFileSync(template, database);
+  for (const name of fs.readdirSync(FIXTURES))
+    fs.copyFileSync(path.join(FIXTURES, name), path.join(dir, name));
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a table\n');
+  return { dir, database };
+}
+
+/** Output with the folder and the timings taken out: all that differs between the two places. */
+function comparable(result: CliResult, where: Place): CliResult {
+  const strip = (text: string) =>
+    text.replaceAll(where.dir, '<dir>').replace(/"duration_ms":\s*\d+/g, '"duration_ms":0');
+  return { code: result.code, stdout: strip(result.stdout), stderr: strip(result.stderr) };
+}
+
+const RUNS = [
+  ['import', 'ticks', 'ticks-good.csv', '--dry-run', '--json'],
+  ['import', 'ticks', 'ticks-good.csv', '--json'],
+  ['import', 'ticks', 'ticks-bad.csv'],
+  ['import', 'ticks', 'ticks-bad.csv', '--dry-run', '--json'],
+  ['import', 'ticks', 'ticks-malformed.csv'],
+  ['import', 'orders', 'orders-good.csv', '--json'],
+  ['import', 'trades', 'trades-good.csv', '--json'],
+  ['import', 'trades', 'trades-bad.csv'],
+  // Refused by the CLI before anything is sent.
+  ['import', 'ticks', 'missing.csv'],
+  ['import', 'ticks', 'notes.txt'],
+];
+
+describe('import through the admin endpoint', () => {
+  let direct: Place;
+  let served: Place;
+
+  beforeAll(async () => {
+    const dir = suiteDir('tradedb-import-template-');
+    const template = path.join(dir, 'template.duckdb');
+    const migrated = await cli(['migrate', 'up', '--database', template], { cwd: dir });
+    expect(migrated.code, migrated.stderr).toBe(0);
+    direct = await place(template);
+    served = await place(template);
+  });
+
+  it('uploads the file: same output, exit codes and rejects as a direct run, naming the operator’s file', async () => {
+    const expected: CliResult[] = [];
+    for (const argv of RUNS) {
+      const result = await cli([...argv, '--database', direct.database], { cwd: direct.dir });
+      expected.push(comparable(result, direct));
+    }
+    expect(expected.map((result) => result.code)).toEqual([0, 0, 65, 65, 65, 0, 0, 65, 66, 64]);
+    expect(JSON.parse(expected[1]!.stdout).file).toBe('<dir>/ticks-good.csv');
+    expect(expected[2]!.stderr).toContain('ticks-bad.csv: 5 rows of 7 rejected');
+
+    const live = await serveInProcess(served.database);
+    const routes: string[] = [];
+    for (const [index, argv] of RUNS.entries()) {
+      const result = await cli(['-v', ...argv, '--database', served.database], { cwd: served.dir });
+      routes.push(result.stderr.includes('through the admin endpoint') ? 'routed' : 'local');
+      const { stderr, ...rest } = comparable(result, served);
+      expect(
+        { ...rest, stderr: stderr.replace(/^through the admin endpoint .*\n/m, '') },
+        argv.join(' '),
+      ).toEqual(expected[index]);
+    }
+    expect(routes.slice(0, 8).every((where) => where === 'routed')).toBe(true);
+    // The rows arrived in the served database, and no staged copy is left beside it.
+    const ticks = await live.pool.withReader((session) =>
+      session.one<{ n: bigint }>('SELECT count(*) AS n FROM market_ticks'),
+    );
+    expect(Number(ticks!.n)).toBe(JSON.parse(expected[1]!.stdout).rows_loaded.market_ticks);
+    expect(fs.readdirSync(served.dir).filter((name) => name.startsWith('.tradedb-upload-'))).toEqual([]);
+
+    // The serving process writes no file its caller names.
+    const rejects = path.join(served.dir, 'rejects.csv');
+    const refused = await cli(
+      ['import', 'ticks', 'ticks-bad.csv', '--rejects', rejects, '--database', served.database],
+      {
+        cwd: served.dir,
+      },
+    );
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('writes no file its caller names');
+    expect(fs.existsSync(rejects)).toBe(false);
+    await live.stop();
+  });
+});
