@@ -128,4 +128,30 @@ describe('backup through the admin endpoint', () => {
     const next = await run(['backup', '--json']);
     expect(next.code, next.stderr).toBe(0);
   });
+
+  it('exits 143 on SIGTERM while routed, as a direct run does, and the server cleans up', async () => {
+    const before = backupFolders(config.backup.directory);
+    process.env[ROUTE_PAUSE_ENV] = 'manifest-written';
+    try {
+      const controller = new AbortController();
+      const running = cli(['--database', config.database_path, 'backup', '--method', 'export'], {
+        cwd: dir,
+        env,
+        signal: controller.signal,
+      });
+      const manifests = () =>
+        tempFolders(config.backup.directory).filter((name) =>
+          fs.existsSync(path.join(config.backup.directory, name, 'manifest.json')),
+        );
+      await waitFor(() => manifests().length === 1, 30_000, 'the routed backup to write its manifest');
+      controller.abort('SIGTERM');
+      const stopped = await running;
+      expect(stopped.code, stopped.stderr).toBe(143);
+      await waitFor(() => live!.server.running === 0, 30_000, 'the cancelled backup to end');
+    } finally {
+      delete process.env[ROUTE_PAUSE_ENV];
+    }
+    expect(tempFolders(config.backup.directory)).toEqual([]);
+    expect(backupFolders(config.backup.directory)).toEqual(before);
+  });
 });

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/bin.js';
+import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
+import { ROOT, waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
 import { serveInProcess } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
@@ -98,6 +99,28 @@ describe('import through the admin endpoint', () => {
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('writes no file its caller names');
     expect(fs.existsSync(rejects)).toBe(false);
+
+    // Ctrl-C while the server holds the upload: 130 as a direct run, nothing loaded, the staged copy gone.
+    const staged = () => fs.readdirSync(served.dir).filter((name) => name.startsWith('.tradedb-upload-'));
+    process.env[ROUTE_PAUSE_ENV] = 'staged';
+    try {
+      const controller = new AbortController();
+      const running = cli(['import', 'ticks', 'ticks-good.csv', '--database', served.database], {
+        cwd: served.dir,
+        signal: controller.signal,
+      });
+      await waitFor(() => staged().length === 1, 30_000, 'the upload to be staged');
+      controller.abort('SIGINT');
+      expect((await running).code).toBe(130);
+      await waitFor(() => live.server.running === 0, 30_000, 'the cancelled import to end');
+    } finally {
+      delete process.env[ROUTE_PAUSE_ENV];
+    }
+    expect(staged()).toEqual([]);
+    const after = await live.pool.withReader((session) =>
+      session.one<{ n: bigint }>('SELECT count(*) AS n FROM market_ticks'),
+    );
+    expect(after!.n).toBe(ticks!.n);
     await live.stop();
   });
 });
