@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,11 @@ describe('import through the admin endpoint', () => {
     expect(JSON.parse(expected[1]!.stdout).file).toBe('<dir>/ticks-good.csv');
     expect(expected[2]!.stderr).toContain('ticks-bad.csv: 5 rows of 7 rejected');
 
+    // What a killed server left: an upload staged by a process that is gone.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const leftover = path.join(served.dir, `.tradedb-upload-${gone}-0.csv`);
+    fs.writeFileSync(leftover, 'symbol\n');
+
     const live = await serveInProcess(served.database);
     const routes: string[] = [];
     for (const [index, argv] of RUNS.entries()) {
@@ -87,6 +93,7 @@ describe('import through the admin endpoint', () => {
     );
     expect(Number(ticks!.n)).toBe(JSON.parse(expected[1]!.stdout).rows_loaded.market_ticks);
     expect(fs.readdirSync(served.dir).filter((name) => name.startsWith('.tradedb-upload-'))).toEqual([]);
+    expect(fs.existsSync(leftover)).toBe(false);
 
     // The serving process writes no file its caller names.
     const rejects = path.join(served.dir, 'rejects.csv');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InterruptedError, isTradeDbError, UsageError } from '../../errors.js';
 import { fsError } from '../../fs/errors.js';
+import { staleTempNames } from '../../fs/stale-temps.js';
 import { importFile } from '../../import/import-file.js';
 import { importFormatOf } from '../../import/source.js';
 import { IMPORT_KINDS, type ImportProgress, type ImportResult } from '../../import/types.js';
@@ -51,6 +52,7 @@ export const importRoute = defineRoute({
   async run(pool, args, context): Promise<ImportResult> {
     if (!context.body) throw new UsageError('import takes the file’s bytes as the request body');
     const folder = isInMemory(pool.file) ? os.tmpdir() : path.dirname(pool.file);
+    await removeStaleUploads(folder);
     const staged = path.join(folder, `${UPLOAD_PREFIX}${process.pid}-${randomUUID()}.${args.format}`);
     try {
       // Owner-only and never an existing file: the copy is the server's alone.
@@ -76,6 +78,18 @@ export const importRoute = defineRoute({
     }
   },
 });
+
+/** Removes the staged uploads a killed server left (their pid is gone); best effort, tried again next import. */
+async function removeStaleUploads(folder: string): Promise<void> {
+  const names = await fs.promises.readdir(folder).catch(() => []);
+  const pidOf = (name: string) => {
+    const match = /^(\d+)-/.exec(name.startsWith(UPLOAD_PREFIX) ? name.slice(UPLOAD_PREFIX.length) : '');
+    return match ? Number(match[1]) : undefined;
+  };
+  for (const name of staleTempNames(names, pidOf)) {
+    await fs.promises.rm(path.join(folder, name), { force: true }).catch(() => {});
+  }
+}
 
 /**
  * The error as the caller should read it: about its own file, never the
