@@ -78,6 +78,8 @@ Each partition is written to a hidden staging folder and moved into
 <root>/<table>/date=YYYY-MM-DD/ only when complete; a failed partition is
 reported and the others still run (exit code of the first failure, e.g. 74
 for a full disk). Nothing to do exits 0 and writes nothing.
+Beside a live service the export runs in the serving process; --out may then
+only be its export.directory (exit 64 otherwise).
 
 Examples:
   $ tradedb export-partitions                               nightly export

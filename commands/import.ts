@@ -37,6 +37,8 @@ the first bad rows by file line (the header is line 1).
 Trades are recorded as fills: their orders' filled quantity and status and the
 positions move with them. Orders are imported as pending, open, cancelled,
 rejected or expired with nothing filled; import their fills as trades.
+Beside a live service the file's bytes are sent to the serving process, which
+imports them (it never opens a path it is given); --rejects is then refused.
 
 Examples:
   $ tradedb import ticks ticks-2026-11-27.csv

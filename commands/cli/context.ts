@@ -157,7 +157,9 @@ export class CommandContext {
    * Runs a route of the admin endpoint: through the live endpoint when one
    * serves the database, else on a pool this command opens (read-only for
    * a read route). Both give the same answer and the same errors, so what
-   * the command prints does not depend on where the work ran.
+   * the command prints does not depend on where the work ran. `upload`
+   * makes the body of an upload route (the file to import); it is only
+   * called when the work goes to a server.
    */
   async call<R>(
     route: string,
