@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
+import { waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
 import { serveInProcess } from '../helpers/live-server.js';
 import {
@@ -90,6 +92,44 @@ describe('export-partitions through the admin endpoint', () => {
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('export.directory');
     expect(fs.existsSync(elsewhere)).toBe(false);
+    await live.stop();
+  });
+
+  it('a routed export cancelled by Ctrl-C exits 130, leaves no staging, and the next run completes it', async () => {
+    const db = await cliDatabase([
+      [3, 30],
+      [6, 40],
+    ]);
+    const live = await serveInProcess(
+      db.database,
+      {},
+      { 'export.directory': db.root, 'performance.num_threads': 2, ...RETENTION },
+    );
+    const tableDir = path.join(db.root, 'market_ticks');
+    const hidden = () =>
+      fs.existsSync(tableDir)
+        ? fs.readdirSync(tableDir).filter((name) => name.startsWith('_s') || name.startsWith('.'))
+        : [];
+    process.env[ROUTE_PAUSE_ENV] = 'written';
+    try {
+      const controller = new AbortController();
+      const running = cli(['export-partitions'], { cwd: db.dir, env: db.env, signal: controller.signal });
+      await waitFor(() => hidden().length > 0, 30_000, 'the first partition to be staged');
+      controller.abort('SIGINT');
+      expect((await running).code).toBe(130);
+      await waitFor(() => live.server.running === 0, 30_000, 'the cancelled export to end');
+    } finally {
+      delete process.env[ROUTE_PAUSE_ENV];
+    }
+    expect(hidden()).toEqual([]);
+    const next = await cli(['export-partitions', '--json'], { cwd: db.dir, env: db.env });
+    expect(next.code, next.stderr).toBe(0);
+    const inDatabase = await dbCounts(live.pool);
+    for (const age of [3, 6]) {
+      expect(await parquetCount(live.pool, partitionFile(db.root, 'market_ticks', db.day(age)))).toBe(
+        inDatabase.get(db.day(age)),
+      );
+    }
     await live.stop();
   });
 });
