@@ -139,6 +139,8 @@ function callRoute(
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      // An answer before the whole upload was sent (a refused argument): stop reading the file.
+      if (options.upload && !options.upload.readableEnded) options.upload.destroy();
       if (error) reject(error);
       else resolve(value);
     };

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TradeDbConfig } from '../../src/index.js';
-import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
-import { type LiveServer, serveInProcess } from '../helpers/live-server.js';
+import { type LiveServer, serveInProcess, withRoutesPausedAt } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
 import { backupFolders, configIn, freshDatabase, tempFolders } from '../integration/backup/fixtures.js';
 
@@ -103,8 +102,7 @@ describe('backup through the admin endpoint', () => {
 
   it('cancels when a killed client goes away: no temporary folder left, the server keeps serving', async () => {
     const before = backupFolders(config.backup.directory);
-    process.env[ROUTE_PAUSE_ENV] = 'manifest-written';
-    try {
+    await withRoutesPausedAt(live!, 'manifest-written', async () => {
       // A real client process, so that SIGKILL closes its connection the way a killed operator's does.
       const client = spawnBin(['--database', config.database_path, '-v', 'backup', '--method', 'export'], {
         cwd: dir,
@@ -119,10 +117,7 @@ describe('backup through the admin endpoint', () => {
       expect(tempFolders(config.backup.directory)).toHaveLength(1);
       client.child.kill('SIGKILL');
       await client.done;
-      await waitFor(() => live!.server.running === 0, 30_000, 'the cancelled backup to end');
-    } finally {
-      delete process.env[ROUTE_PAUSE_ENV];
-    }
+    });
     expect(tempFolders(config.backup.directory)).toEqual([]);
     expect(backupFolders(config.backup.directory)).toEqual(before);
     const next = await run(['backup', '--json']);
@@ -131,26 +126,22 @@ describe('backup through the admin endpoint', () => {
 
   it('exits 143 on SIGTERM while routed, as a direct run does, and the server cleans up', async () => {
     const before = backupFolders(config.backup.directory);
-    process.env[ROUTE_PAUSE_ENV] = 'manifest-written';
-    try {
+    const manifests = () =>
+      tempFolders(config.backup.directory).filter((name) =>
+        fs.existsSync(path.join(config.backup.directory, name, 'manifest.json')),
+      );
+    const stopped = await withRoutesPausedAt(live!, 'manifest-written', async () => {
       const controller = new AbortController();
       const running = cli(['--database', config.database_path, 'backup', '--method', 'export'], {
         cwd: dir,
         env,
         signal: controller.signal,
       });
-      const manifests = () =>
-        tempFolders(config.backup.directory).filter((name) =>
-          fs.existsSync(path.join(config.backup.directory, name, 'manifest.json')),
-        );
       await waitFor(() => manifests().length === 1, 30_000, 'the routed backup to write its manifest');
       controller.abort('SIGTERM');
-      const stopped = await running;
-      expect(stopped.code, stopped.stderr).toBe(143);
-      await waitFor(() => live!.server.running === 0, 30_000, 'the cancelled backup to end');
-    } finally {
-      delete process.env[ROUTE_PAUSE_ENV];
-    }
+      return running;
+    });
+    expect(stopped.code, stopped.stderr).toBe(143);
     expect(tempFolders(config.backup.directory)).toEqual([]);
     expect(backupFolders(config.backup.directory)).toEqual(before);
   });

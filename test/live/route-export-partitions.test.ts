@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
-import { serveInProcess } from '../helpers/live-server.js';
+import { serveInProcess, withRoutesPausedAt } from '../helpers/live-server.js';
 import {
   type CliDatabase,
   cliDatabase,
@@ -110,17 +109,14 @@ describe('export-partitions through the admin endpoint', () => {
       fs.existsSync(tableDir)
         ? fs.readdirSync(tableDir).filter((name) => name.startsWith('_s') || name.startsWith('.'))
         : [];
-    process.env[ROUTE_PAUSE_ENV] = 'written';
-    try {
+    const stopped = await withRoutesPausedAt(live, 'written', async () => {
       const controller = new AbortController();
       const running = cli(['export-partitions'], { cwd: db.dir, env: db.env, signal: controller.signal });
       await waitFor(() => hidden().length > 0, 30_000, 'the first partition to be staged');
       controller.abort('SIGINT');
-      expect((await running).code).toBe(130);
-      await waitFor(() => live.server.running === 0, 30_000, 'the cancelled export to end');
-    } finally {
-      delete process.env[ROUTE_PAUSE_ENV];
-    }
+      return running;
+    });
+    expect(stopped.code).toBe(130);
     expect(hidden()).toEqual([]);
     const next = await cli(['export-partitions', '--json'], { cwd: db.dir, env: db.env });
     expect(next.code, next.stderr).toBe(0);

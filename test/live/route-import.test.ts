@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { ROOT, waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
-import { serveInProcess } from '../helpers/live-server.js';
+import { serveInProcess, withRoutesPausedAt } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'import');
@@ -109,8 +108,7 @@ describe('import through the admin endpoint', () => {
 
     // Ctrl-C while the server holds the upload: 130 as a direct run, nothing loaded, the staged copy gone.
     const staged = () => fs.readdirSync(served.dir).filter((name) => name.startsWith('.tradedb-upload-'));
-    process.env[ROUTE_PAUSE_ENV] = 'staged';
-    try {
+    const stopped = await withRoutesPausedAt(live, 'staged', async () => {
       const controller = new AbortController();
       const running = cli(['import', 'ticks', 'ticks-good.csv', '--database', served.database], {
         cwd: served.dir,
@@ -118,11 +116,9 @@ describe('import through the admin endpoint', () => {
       });
       await waitFor(() => staged().length === 1, 30_000, 'the upload to be staged');
       controller.abort('SIGINT');
-      expect((await running).code).toBe(130);
-      await waitFor(() => live.server.running === 0, 30_000, 'the cancelled import to end');
-    } finally {
-      delete process.env[ROUTE_PAUSE_ENV];
-    }
+      return running;
+    });
+    expect(stopped.code).toBe(130);
     expect(staged()).toEqual([]);
     const after = await live.pool.withReader((session) =>
       session.one<{ n: bigint }>('SELECT count(*) AS n FROM market_ticks'),
