@@ -8,6 +8,8 @@ import { type LiveServer, serveInProcess, withRoutesPausedAt } from '../helpers/
 import { suiteDir } from '../helpers/temp.js';
 import { backupFolders, configIn, freshDatabase, tempFolders } from '../integration/backup/fixtures.js';
 
+const CLEAR_LINE = '\r\u001b[2K';
+
 /** Fields of a backup's JSON that do not depend on when or where it ran. */
 const STABLE = [
   'method',
@@ -29,6 +31,7 @@ describe('backup through the admin endpoint', () => {
   let env: Record<string, string>;
   let live: LiveServer | undefined;
   const direct: Record<string, Record<string, unknown>> = {};
+  let directTty: string;
 
   const run = (argv: string[]) => cli(['--database', config.database_path, ...argv], { cwd: dir, env });
 
@@ -44,6 +47,8 @@ describe('backup through the admin endpoint', () => {
       expect(made.code, made.stderr).toBe(0);
       direct[method] = JSON.parse(made.stdout);
     }
+    directTty = (await cli(['--database', config.database_path, 'backup'], { cwd: dir, env, tty: true }))
+      .stderr;
     live = await serveInProcess(
       config.database_path,
       {},
@@ -71,6 +76,18 @@ describe('backup through the admin endpoint', () => {
     expect(live!.server.running).toBe(0);
   });
 
+  it('draws the same status line on a terminal as a direct backup, and clears it', async () => {
+    const routed = await cli(['--database', config.database_path, 'backup'], { cwd: dir, env, tty: true });
+    expect(routed.code, routed.stderr).toBe(0);
+    // Each redraw starts with "erase the line"; the copy's redraws are throttled by time, so compare the first and last.
+    const shown = (stderr: string) => stderr.split(CLEAR_LINE).filter((text) => text !== '');
+    for (const stderr of [directTty, routed.stderr]) {
+      expect(shown(stderr)[0]).toBe('backup: checkpoint');
+      expect(shown(stderr).at(-1)).toBe('backup: verify');
+      expect(stderr.endsWith(CLEAR_LINE)).toBe(true);
+    }
+  });
+
   it('lists and prunes backups beside the live service, and --keep prunes on the server', async () => {
     const listed = await run(['backup', 'list', '--json']);
     expect(listed.code, listed.stderr).toBe(0);
@@ -79,12 +96,14 @@ describe('backup through the admin endpoint', () => {
         .map((entry: { name: string }) => entry.name)
         .sort(),
     ).toEqual(backupFolders(config.backup.directory));
-    const plan = await run(['backup', 'prune', '--keep', '3', '--dry-run', '--json']);
+    const count = backupFolders(config.backup.directory).length;
+    expect(count).toBeGreaterThan(3);
+    const plan = await run(['backup', 'prune', '--keep', String(count - 1), '--dry-run', '--json']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(JSON.parse(plan.stdout).would_delete).toHaveLength(1);
     const made = await run(['backup', '--keep', '2', '--json']);
     expect(made.code, made.stderr).toBe(0);
-    expect(JSON.parse(made.stdout).pruned).toHaveLength(3);
+    expect(JSON.parse(made.stdout).pruned).toHaveLength(count + 1 - 2);
     expect(backupFolders(config.backup.directory)).toHaveLength(2);
   });
 
