@@ -105,6 +105,9 @@ describe('backup through the admin endpoint', () => {
     expect(made.code, made.stderr).toBe(0);
     expect(JSON.parse(made.stdout).pruned).toHaveLength(count + 1 - 2);
     expect(backupFolders(config.backup.directory)).toHaveLength(2);
+    const pruned = await run(['backup', 'prune', '--keep', '1', '--yes', '--json']);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(backupFolders(config.backup.directory)).toEqual([JSON.parse(made.stdout).name]);
   });
 
   it('refuses an --out other than the server’s own backup folder, and writes nothing there', async () => {
