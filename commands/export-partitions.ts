@@ -147,13 +147,14 @@ type RunOptions = Pick<ExportPartitionsOptions, 'dryRun' | 'onEvent' | 'afterSte
 /**
  * How this command runs the export: through the live endpoint when a
  * service holds the database (the job runs there, its events come back),
- * else on a pool opened here (read-only for a dry run).
+ * else on a pool opened here (read-only for a dry run). A routed run's
+ * test pause is the server's own (afterStep stays in this process).
  */
 async function exportRunner(
   ctx: CommandContext,
   lib: Library,
   request: ExportRequest,
-  dryRun: boolean,
+  readOnly: boolean,
 ): Promise<(options: RunOptions) => Promise<ExportReport>> {
   if (await ctx.server()) {
     return async ({ dryRun, onEvent }) => {
@@ -165,7 +166,7 @@ async function exportRunner(
       return lib.exportReportFromWire(report);
     };
   }
-  const pool = await ctx.openPool({ readOnly: dryRun });
+  const pool = await ctx.openPool({ readOnly });
   return (options) => lib.exportPartitions(pool, { ...request, ...options });
 }
 
