@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/admin.js';
 import type { TradeDbConfig } from '../../src/index.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
@@ -120,6 +121,30 @@ describe('backup through the admin endpoint', () => {
     // Its own folder, named, is fine.
     const own = await run(['backup', '--out', config.backup.directory, '--json']);
     expect(own.code, own.stderr).toBe(0);
+  });
+
+  it('refuses what a caller of the socket may send that the CLI never would, writing nothing', async () => {
+    const before = backupFolders(config.backup.directory);
+    const client = await AdminClient.connect(live!.server.socketPath);
+    for (const args of [
+      { directory: '/tmp' },
+      { directory: path.join(config.backup.directory, '..', 'elsewhere') },
+      { method: 'copy' },
+      { keep: 0 },
+      { keep: '2' },
+      { method: 'file', sql: 'COPY trades TO x' },
+      [],
+    ]) {
+      await expect(client.call('backup', args), JSON.stringify(args)).rejects.toMatchObject({
+        code: 'USAGE',
+      });
+    }
+    // import takes bytes, never a path: a name is only what messages call the file.
+    await expect(client.call('import', { kind: 'ticks', name: '/etc/passwd' })).rejects.toMatchObject({
+      code: 'USAGE',
+    });
+    expect(backupFolders(config.backup.directory)).toEqual(before);
+    expect(fs.existsSync(path.join(dir, 'elsewhere'))).toBe(false);
   });
 
   it('cancels when a killed client goes away: no temporary folder left, the server keeps serving', async () => {
