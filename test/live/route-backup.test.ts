@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient } from '../../src/admin.js';
+import { AdminClient, type RequestLogEntry } from '../../src/admin.js';
 import type { TradeDbConfig } from '../../src/index.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
@@ -33,6 +33,7 @@ describe('backup through the admin endpoint', () => {
   let live: LiveServer | undefined;
   const direct: Record<string, Record<string, unknown>> = {};
   let directTty: string;
+  const requests: RequestLogEntry[] = [];
 
   const run = (argv: string[]) => cli(['--database', config.database_path, ...argv], { cwd: dir, env });
 
@@ -52,7 +53,7 @@ describe('backup through the admin endpoint', () => {
       .stderr;
     live = await serveInProcess(
       config.database_path,
-      {},
+      { onRequest: (entry) => requests.push(entry) },
       { 'backup.directory': config.backup.directory, 'performance.num_threads': 1 },
     );
   });
@@ -165,6 +166,7 @@ describe('backup through the admin endpoint', () => {
       client.child.kill('SIGKILL');
       await client.done;
     });
+    expect(requests.at(-1)).toMatchObject({ path: '/v1/backup', outcome: 'cancelled' });
     expect(tempFolders(config.backup.directory)).toEqual([]);
     expect(backupFolders(config.backup.directory)).toEqual(before);
     const next = await run(['backup', '--json']);
