@@ -5,6 +5,7 @@ import type { ImportEvent, ImportKind, ImportProgress, ImportResult } from '../s
 import { action, type CliScope } from './cli/action.js';
 import type { CommandContext } from './cli/context.js';
 import type { Library } from './cli/library.js';
+import { openRejectsCopy } from './import-rejects.js';
 import { statusLine } from './render/status-line.js';
 
 interface ImportFlags {
@@ -38,7 +39,8 @@ Trades are recorded as fills: their orders' filled quantity and status and the
 positions move with them. Orders are imported as pending, open, cancelled,
 rejected or expired with nothing filled; import their fills as trades.
 Beside a live service the file's bytes are sent to the serving process, which
-imports them (it never opens a path it is given); --rejects is then refused.
+imports them (it never opens a path it is given); the rejects come back and
+--rejects is written here.
 
 Examples:
   $ tradedb import ticks ticks-2026-11-27.csv
@@ -66,14 +68,6 @@ Examples:
           });
         }
         const server = await ctx.server();
-        if (server && rejectsFile !== undefined) {
-          throw new lib.UsageError(
-            `--rejects ${flags.rejects}: through the admin endpoint (pid ${server.identity.pid}) the import runs in the serving process, which writes no file its caller names`,
-            {
-              hint: `leave out --rejects (the first ${SHOWN_REJECTS} rejects are printed), or import with --direct while nothing holds the database`,
-            },
-          );
-        }
         const options = {
           kind: kind as ImportKind,
           dryRun: flags.dryRun ?? false,
@@ -86,18 +80,7 @@ Examples:
             let done: ImportResult;
             try {
               done = server
-                ? // The serving process may not read the caller's files: it gets the bytes, and the name for its messages.
-                  await ctx.call<ImportResult>(
-                    'import',
-                    { ...options, name: source },
-                    {
-                      onEvent: (event) => {
-                        if ((event as ImportEvent).type === 'progress')
-                          progress.update(event as ImportProgress);
-                      },
-                      upload: () => fs.createReadStream(source),
-                    },
-                  )
+                ? await routedImport(ctx, lib, { ...options, source, rejectsFile }, progress.update)
                 : await lib.importFile(await ctx.openPool({ readOnly: options.dryRun }), {
                     ...options,
                     file: source,
@@ -130,6 +113,40 @@ Examples:
         return undefined;
       }),
     );
+}
+
+/**
+ * The import run by the serving process, which may not read the caller's
+ * files: it gets the bytes, and the name for its messages. A rejects file
+ * comes back as text and is written here.
+ */
+async function routedImport(
+  ctx: CommandContext,
+  lib: Library,
+  request: { kind: ImportKind; dryRun: boolean; reportLimit: number; source: string; rejectsFile?: string },
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportResult> {
+  const { source, rejectsFile, ...options } = request;
+  const rejects = rejectsFile === undefined ? undefined : await openRejectsCopy(lib, rejectsFile);
+  try {
+    const result = await ctx.call<ImportResult>(
+      'import',
+      { ...options, name: source, rejectsName: rejectsFile },
+      {
+        onEvent: (data) => {
+          const event = data as ImportEvent;
+          if (event.type === 'progress') onProgress(event);
+          else if (event.type === 'rejects') rejects?.write(event.text);
+        },
+        upload: () => fs.createReadStream(source),
+      },
+    );
+    await rejects?.commit();
+    return result;
+  } catch (error) {
+    await rejects?.discard();
+    throw error;
+  }
 }
 
 /** The error for a file with bad rows, after the first of them were printed on stderr. */

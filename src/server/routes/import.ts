@@ -15,8 +15,19 @@ import { defineRoute } from '../route.js';
 import { errorFromWire, errorToWire } from '../wire.js';
 import { pauseAt } from './test-pause.js';
 
-/** What a routed import reports: the upload staged, then the library's own progress. */
-export type ImportEvent = { type: 'staged'; bytes: number } | ({ type: 'progress' } & ImportProgress);
+/**
+ * What a routed import reports: the upload staged, the library's own
+ * progress, and at the end the rejects file's text, in pieces, when one
+ * was asked for (the caller writes it: the server writes no file its
+ * caller names).
+ */
+export type ImportEvent =
+  | { type: 'staged'; bytes: number }
+  | ({ type: 'progress' } & ImportProgress)
+  | { type: 'rejects'; text: string };
+
+/** The rejects file's text goes back in pieces of this many bytes. */
+const REJECTS_CHUNK = 1 << 16;
 
 /** Staged uploads start with this, beside the database: a killed server's leftovers are recognisable. */
 export const UPLOAD_PREFIX = '.tradedb-upload-';
@@ -24,11 +35,13 @@ export const UPLOAD_PREFIX = '.tradedb-upload-';
 const UPLOAD_CANCELLED = 'import cancelled; no row was loaded';
 
 /**
- * `import` (upload): `{kind, name, dryRun?, reportLimit?}` plus the file's
- * bytes as the request body. The serving process may run as a service
+ * `import` (upload): `{kind, name, dryRun?, reportLimit?, rejectsName?}`
+ * plus the file's bytes as the request body. The serving process may run as a service
  * account, so it never opens a path its caller names: it stages the bytes
  * in a temporary file beside its database (removed whatever happens) and
  * imports that, calling the file by `name` in messages and the result.
+ * With `rejectsName` it writes the rejects file beside the upload and
+ * sends its text back as events; the caller writes it where it chose.
  */
 export const importRoute = defineRoute({
   path: 'import',
@@ -47,13 +60,16 @@ export const importRoute = defineRoute({
       format,
       dryRun: args.boolean('dryRun') ?? false,
       reportLimit: args.integer('reportLimit', 0, 10_000),
+      rejectsName: args.string('rejectsName'),
     };
   },
   async run(pool, args, context): Promise<ImportResult> {
     if (!context.body) throw new UsageError('import takes the file’s bytes as the request body');
     const folder = isInMemory(pool.file) ? os.tmpdir() : path.dirname(pool.file);
     await removeStaleUploads(folder);
-    const staged = path.join(folder, `${UPLOAD_PREFIX}${process.pid}-${randomUUID()}.${args.format}`);
+    const stem = path.join(folder, `${UPLOAD_PREFIX}${process.pid}-${randomUUID()}`);
+    const staged = `${stem}.${args.format}`;
+    const rejects = args.rejectsName === undefined ? undefined : `${stem}.rejects.csv`;
     try {
       // Owner-only and never an existing file: the copy is the server's alone.
       await pipeline(context.body, fs.createWriteStream(staged, { flags: 'wx', mode: 0o600 }), {
@@ -62,19 +78,29 @@ export const importRoute = defineRoute({
       throwIfCancelled(context.signal, UPLOAD_CANCELLED);
       context.progress({ type: 'staged', bytes: fs.statSync(staged).size } satisfies ImportEvent);
       await pauseAt('staged', context.remote, context.signal);
-      return await importFile(pool, {
+      const result = await importFile(pool, {
         kind: args.kind,
         file: staged,
         displayName: args.name,
         dryRun: args.dryRun,
         ...(args.reportLimit !== undefined ? { reportLimit: args.reportLimit } : {}),
+        ...(rejects ? { rejectsFile: rejects } : {}),
         signal: context.signal,
         onProgress: (progress) => context.progress({ type: 'progress', ...progress } satisfies ImportEvent),
       });
+      if (!rejects) return result;
+      for await (const text of fs.createReadStream(rejects, {
+        encoding: 'utf8',
+        highWaterMark: REJECTS_CHUNK,
+      })) {
+        context.progress({ type: 'rejects', text: text as string } satisfies ImportEvent);
+      }
+      return { ...result, rejects_file: args.rejectsName ?? null };
     } catch (error) {
       throw namingTheUpload(error, staged, args.name, context.signal);
     } finally {
       await fs.promises.rm(staged, { force: true });
+      if (rejects) await fs.promises.rm(rejects, { force: true });
     }
   },
 });
