@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Pool } from '../../src/index.js';
 import { ROOT, waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
+import { testConfig } from '../helpers/config.js';
 import { serveInProcess, withRoutesPausedAt } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
 
@@ -15,12 +17,13 @@ interface Place {
   database: string;
 }
 
-async function place(template: string): Promise<Place> {
+async function place(template: string, parquet: string[]): Promise<Place> {
   const dir = suiteDir('tradedb-import-live-');
   const database = path.join(dir, 'trading.duckdb');
   fs.copyFileSync(template, database);
   for (const name of fs.readdirSync(FIXTURES))
     fs.copyFileSync(path.join(FIXTURES, name), path.join(dir, name));
+  for (const file of parquet) fs.copyFileSync(file, path.join(dir, path.basename(file)));
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a table\n');
   return { dir, database };
 }
@@ -41,6 +44,8 @@ const RUNS = [
   ['import', 'orders', 'orders-good.csv', '--json'],
   ['import', 'trades', 'trades-good.csv', '--json'],
   ['import', 'trades', 'trades-bad.csv'],
+  ['import', 'ticks', 'ticks.parquet', '--json'],
+  ['import', 'ticks', 'bad.parquet'],
   // The server writes the rejects beside the upload and sends them; the CLI writes the file.
   ['import', 'ticks', 'ticks-bad.csv', '--rejects', 'rejects.csv'],
   ['import', 'ticks', 'ticks-bad.csv', '--rejects', 'rejects.csv'],
@@ -60,8 +65,24 @@ describe('import through the admin endpoint', () => {
     const template = path.join(dir, 'template.duckdb');
     const migrated = await cli(['migrate', 'up', '--database', template], { cwd: dir });
     expect(migrated.code, migrated.stderr).toBe(0);
-    direct = await place(template);
-    served = await place(template);
+    const parquet = [path.join(dir, 'ticks.parquet'), path.join(dir, 'bad.parquet')];
+    const pool = await Pool.open({ config: await testConfig({ database_path: ':memory:' }) });
+    try {
+      await pool.withWriter(async (session) => {
+        await session.run(
+          `COPY (SELECT CAST(ts AS TIMESTAMPTZ) AS ts, exchange, symbol, CAST(price AS DECIMAL(18,8)) AS price, size, seq
+           FROM read_csv('${path.join(FIXTURES, 'ticks-good.csv')}', all_varchar = true)) TO '${parquet[0]}' (FORMAT parquet)`,
+        );
+        await session.run(
+          `COPY (SELECT * FROM (VALUES ('2026-11-27T08:00:00Z', 'X', 'BTC-USD', 1.5, 1, 1), ('2026-11-27T08:00:01Z', 'X', 'BTC-USD', -2.5, 1, 2))
+           t(ts, exchange, symbol, price, size, seq)) TO '${parquet[1]}' (FORMAT parquet)`,
+        );
+      });
+    } finally {
+      await pool.close();
+    }
+    direct = await place(template, parquet);
+    served = await place(template, parquet);
   });
 
   it('uploads the file: same output, exit codes and rejects as a direct run, naming the operator’s file', async () => {
@@ -71,7 +92,7 @@ describe('import through the admin endpoint', () => {
       expected.push(comparable(result, direct));
     }
     expect(expected.map((result) => result.code)).toEqual([
-      0, 0, 65, 65, 65, 0, 0, 65, 65, 73, 65, 0, 66, 64,
+      0, 0, 65, 65, 65, 0, 0, 65, 0, 65, 65, 73, 65, 0, 66, 64,
     ]);
     expect(JSON.parse(expected[1]!.stdout).file).toBe('<dir>/ticks-good.csv');
     expect(expected[2]!.stderr).toContain('ticks-bad.csv: 5 rows of 7 rejected');
@@ -92,7 +113,7 @@ describe('import through the admin endpoint', () => {
         argv.join(' '),
       ).toEqual(expected[index]);
     }
-    expect(routes).toEqual([...Array(9).fill('routed'), 'local', 'routed', 'routed', 'local', 'local']);
+    expect(routes).toEqual([...Array(11).fill('routed'), 'local', 'routed', 'routed', 'local', 'local']);
     for (const name of ['rejects.csv', 'none.csv']) {
       expect(fs.readFileSync(path.join(served.dir, name), 'utf8'), name).toBe(
         fs.readFileSync(path.join(direct.dir, name), 'utf8'),
@@ -105,7 +126,8 @@ describe('import through the admin endpoint', () => {
     const ticks = await live.pool.withReader((session) =>
       session.one<{ n: bigint }>('SELECT count(*) AS n FROM market_ticks'),
     );
-    expect(Number(ticks!.n)).toBe(JSON.parse(expected[1]!.stdout).rows_loaded.market_ticks);
+    const loaded = (index: number) => JSON.parse(expected[index]!.stdout).rows_loaded.market_ticks as number;
+    expect(Number(ticks!.n)).toBe(loaded(1) + loaded(8));
     expect(fs.readdirSync(served.dir).filter((name) => name.startsWith('.'))).toEqual([]);
     expect(fs.existsSync(leftover)).toBe(false);
 
