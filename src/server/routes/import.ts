@@ -36,10 +36,11 @@ const UPLOAD_CANCELLED = 'import cancelled; no row was loaded';
 
 /**
  * `import` (upload): `{kind, name, dryRun?, reportLimit?, rejectsName?}`
- * plus the file's bytes as the request body. The serving process may run as a service
- * account, so it never opens a path its caller names: it stages the bytes
- * in a temporary file beside its database (removed whatever happens) and
- * imports that, calling the file by `name` in messages and the result.
+ * plus the file's bytes as the request body. The serving process may run
+ * as a service account, so it never opens a path its caller names: it
+ * stages the bytes in a temporary file beside its database (removed
+ * whatever happens) and imports that, calling the file by `name` in
+ * messages and the result.
  * With `rejectsName` it writes the rejects file beside the upload and
  * sends its text back as events; the caller writes it where it chose.
  */
