@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient, type RequestLogEntry } from '../../src/admin.js';
 import type { TradeDbConfig } from '../../src/index.js';
-import { spawnBin, waitFor } from '../helpers/bin.js';
+import { BIN, ROOT, spawnBin, spawnNode, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
 import { type LiveServer, serveInProcess, withRoutesPausedAt } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
@@ -193,5 +194,27 @@ describe('backup through the admin endpoint', () => {
     expect(stopped.code, stopped.stderr).toBe(143);
     expect(tempFolders(config.backup.directory)).toEqual([]);
     expect(backupFolders(config.backup.directory)).toEqual(before);
+  });
+
+  it('loads no DuckDB in the CLI process for a routed backup: the work is the server’s', async () => {
+    const report = path.join(dir, 'engine.json');
+    const preload = pathToFileURL(path.join(ROOT, 'test', 'fixtures', 'report-engine.mjs')).href;
+    const client = spawnNode(
+      [
+        '--import',
+        preload,
+        BIN,
+        '--database',
+        config.database_path,
+        'backup',
+        '--method',
+        'export',
+        '--json',
+      ],
+      { cwd: dir, env: { ...env, TRADEDB_TEST_ENGINE_REPORT: report } },
+    );
+    const finished = await client.done;
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(report, 'utf8'))).toEqual({ binding: false, api: false });
   });
 });
