@@ -142,7 +142,8 @@ export {
 } from './server/admin-server.js';
 export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
+export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
 export type { OrderWithTrades } from './server/routes/order.js';
-export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';
+export { adminSocketPath, checkSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';

@@ -187,7 +187,7 @@ export class CommandContext {
    * live server holds it: refused up front, naming the server, instead of
    * waiting for a lock that will not be freed.
    */
-  async refuseIfServed(why?: string): Promise<void> {
+  async refuseIfServed(why?: string, hint?: string): Promise<void> {
     const server = await this.server();
     if (!server) return;
     const { DatabaseLockedError } = await this.library();
@@ -195,12 +195,20 @@ export class CommandContext {
     throw new DatabaseLockedError(
       `${database} is served by a live tradedb admin endpoint (pid ${pid}, ${socket}): \`tradedb ${this.commandPath}\` does not run through it${why ? `: ${why}` : ''}`,
       pid,
-      { hint: `stop the process holding the database (pid ${pid}) first, or run it in a maintenance window` },
+      {
+        hint:
+          hint ??
+          `stop the process holding the database (pid ${pid}) first, or run it in a maintenance window`,
+      },
     );
   }
 
-  /** Opens the pool from the config; it is closed when the command ends, whatever happens. */
-  async openPool(options: { readOnly: boolean; sandbox?: Sandbox }): Promise<Pool> {
+  /**
+   * Opens the pool from the config; it is closed when the command ends,
+   * whatever happens. Aborting `signal` (default: the command's SIGINT /
+   * SIGTERM signal) interrupts every statement the pool runs.
+   */
+  async openPool(options: { readOnly: boolean; sandbox?: Sandbox; signal?: AbortSignal }): Promise<Pool> {
     await this.refuseIfServed();
     const { config } = await this.config();
     const { Pool } = await this.library();
@@ -208,7 +216,7 @@ export class CommandContext {
       config,
       readOnly: options.readOnly,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
-      signal: this.io.signal,
+      signal: options.signal ?? this.io.signal,
       observer: await this.observer(),
     });
     this.onCleanup(() => pool.close());
@@ -217,9 +225,11 @@ export class CommandContext {
 
   /**
    * The observer every pool and job of this command reports to (metrics,
-   * spans, slow-query log), built from the config once.
+   * spans, slow-query log), built from the config once. `registry` keeps a
+   * metrics registry even without a metrics file (a server serving /metrics);
+   * only the first call decides.
    */
-  async observer(): Promise<Observer> {
+  async observer(options: { registry?: boolean } = {}): Promise<Observer> {
     this.telemetry ??= (async () => {
       const { config } = await this.config();
       const { createTelemetry, hasRegisteredTracerProvider } = await this.library();
@@ -229,7 +239,7 @@ export class CommandContext {
         // Log lines go above a progress line, never into it.
         stderr: this.globals.quiet ? undefined : { write: (text: string) => this.logLine(text) },
         // A registry nobody writes out is wasted work, prom-client's import included.
-        metrics: metricsFile !== '',
+        metrics: metricsFile !== '' || options.registry === true,
         // Spans need an SDK, which only a preload (node --import) can register this early.
         tracing: hasRegisteredTracerProvider(),
       });
