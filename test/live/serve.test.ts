@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../src/admin.js';
+import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { digest } from '../faults/databases.js';
 import { cli } from '../helpers/cli.js';
 import { isRunning, startServe } from '../helpers/serve-command.js';
 import { suiteDir } from '../helpers/temp.js';
+import { backupFolders, tempFolders } from '../integration/backup/fixtures.js';
 
 // `tradedb serve` run in this process (the CLI's own routing finds its socket);
 // a signal is an aborted AbortSignal here, as main() turns SIGTERM into one.
@@ -22,7 +25,10 @@ describe('tradedb serve', () => {
     db = path.join(dir, 'live.duckdb');
     socket = `${db}.sock`;
     projectMigrations = path.join(dir, 'migrations');
-    env = { TRADEDB_MIGRATIONS_DIRECTORY: projectMigrations };
+    env = {
+      TRADEDB_MIGRATIONS_DIRECTORY: projectMigrations,
+      TRADEDB_BACKUP_DIRECTORY: path.join(dir, 'backups'),
+    };
     const seeded = await cli(
       ['--database', db, 'seed', '--days', '1', '--orders', '10', '--end-date', '2026-11-30'],
       { cwd: dir, env },
@@ -131,6 +137,51 @@ describe('tradedb serve', () => {
     await closed;
     expect(stopped.code).toBe(0);
     expect(fs.existsSync(socket)).toBe(false);
+  });
+
+  it('stops with a backup running: within the grace period it finishes, past it it is cancelled and cleans up', async () => {
+    const backups = env.TRADEDB_BACKUP_DIRECTORY!;
+    const graceful = await startServe(['--database', db, 'serve', '--grace', '1h'], socket, {
+      cwd: dir,
+      env,
+    });
+    if (!isRunning(graceful)) throw new Error(`serve did not start: ${graceful.stderr}`);
+    let stopping: Promise<unknown> | undefined;
+    const made = await (await AdminClient.connect(socket)).call<{ name: string }>(
+      'backup',
+      {},
+      // The stop comes while the backup runs (it has just reported progress).
+      { onEvent: () => (stopping ??= graceful.stop()) },
+    );
+    const stopped = (await stopping) as Awaited<ReturnType<typeof graceful.stop>>;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toMatch(/1 running request may finish within 3600000 ms/);
+    expect(backupFolders(backups)).toEqual([made.name]);
+
+    process.env[ROUTE_PAUSE_ENV] = 'manifest-written';
+    try {
+      const cut = await startServe(['--database', db, 'serve', '--grace', '50ms'], socket, { cwd: dir, env });
+      if (!isRunning(cut)) throw new Error(`serve did not start: ${cut.stderr}`);
+      let held: Promise<unknown> | undefined;
+      const call = (await AdminClient.connect(socket)).call(
+        'backup',
+        {},
+        {
+          onEvent: (event) => {
+            // Held at manifest-written until cancelled: the stop's grace period runs out.
+            if ((event as { step?: string }).step === 'manifest-written') held ??= cut.stop();
+          },
+        },
+      );
+      await expect(call).rejects.toMatchObject({ code: 'INTERRUPTED' });
+      const ended = (await held) as Awaited<ReturnType<typeof cut.stop>>;
+      expect(ended.code, ended.stderr).toBe(0);
+      expect(ended.stderr).toMatch(/1 running request may finish within 50 ms, then it is cancelled/);
+    } finally {
+      delete process.env[ROUTE_PAUSE_ENV];
+    }
+    expect(tempFolders(backups)).toEqual([]);
+    expect(backupFolders(backups)).toEqual([made.name]);
   });
 
   it('refuses a bad socket, flag or missing database before opening anything', async () => {
