@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../src/admin.js';
 import { digest } from '../faults/databases.js';
 import { ndjson, post, send, type Target, untilServerCloses } from '../helpers/admin-http.js';
 import { cli } from '../helpers/cli.js';
@@ -145,6 +146,24 @@ describe('hostile requests to a running admin endpoint', () => {
       ),
       { numRuns: 150 },
     );
+  });
+
+  it('runs no route with arguments it does not read: SQL as arguments, or beside them, is refused', async () => {
+    for (const route of ROUTES) {
+      for (const args of ['SELECT 1', ['COPY orders TO "x.csv"'], { sql: "ATTACH 'x.duckdb'" }]) {
+        const text = JSON.stringify({ args });
+        const answer = route.upload
+          ? await send(unix, {
+              method: 'POST',
+              path: `/v1/${route.path}`,
+              headers: { 'tradedb-args': text },
+              body: '',
+            })
+          : await post(unix, route.path, text);
+        expect(answer.status, `${route.path} ${text}`).toBe(400);
+        expect(JSON.parse(answer.text).error.code).toBe('USAGE');
+      }
+    }
   });
 
   it('keeps SQL text in route arguments bound: it finds nothing and runs nothing', async () => {
