@@ -218,9 +218,29 @@ export class CommandContext {
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
       signal: options.signal ?? this.io.signal,
       observer: await this.observer(),
+    }).catch(async (error: unknown) => {
+      throw await this.lockedByLiveServer(error);
     });
     this.onCleanup(() => pool.close());
     return pool;
+  }
+
+  /**
+   * With --direct, a lock held by a live admin endpoint is said as such:
+   * waiting (the usual hint) would not help, going through it would.
+   */
+  private async lockedByLiveServer(error: unknown): Promise<unknown> {
+    const lib = await this.library();
+    if (!this.globals.direct || !(error instanceof lib.DatabaseLockedError)) return error;
+    const { config } = await this.config();
+    const server = await lib.findAdminServer(config).catch(() => undefined);
+    if (!server) return error;
+    const { pid, socket, database } = server.identity;
+    return new lib.DatabaseLockedError(
+      `${database} is held by a live tradedb admin endpoint (pid ${pid}, ${socket}); --direct cannot open it beside it`,
+      pid,
+      { cause: error, hint: `run it without --direct to go through that endpoint, or stop pid ${pid} first` },
+    );
   }
 
   /**

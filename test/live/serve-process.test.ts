@@ -48,7 +48,10 @@ describe('tradedb serve as its own process', () => {
     const direct = spawnBin(['--database', db, '--direct', 'query', 'order', orderId], { cwd: dir });
     const locked = await direct.done;
     expect(locked.code).toBe(75);
-    expect(locked.stderr).toContain(`${first.child.pid}`);
+    expect(locked.stderr).toContain(
+      `is held by a live tradedb admin endpoint (pid ${first.child.pid}, ${socket}); --direct cannot open it`,
+    );
+    expect(locked.stderr).toContain('hint: run it without --direct to go through that endpoint');
 
     first.child.kill('SIGKILL');
     await first.done;
