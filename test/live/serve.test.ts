@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../src/admin.js';
 import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { digest } from '../faults/databases.js';
+import { send } from '../helpers/admin-http.js';
 import { cli } from '../helpers/cli.js';
 import { isRunning, startServe } from '../helpers/serve-command.js';
 import { suiteDir } from '../helpers/temp.js';
@@ -55,14 +56,22 @@ describe('tradedb serve', () => {
     expect(fs.existsSync(socket)).toBe(false);
     expect(await digest(db)).toEqual(before);
 
-    const serving = await startServe(['--database', db, 'serve', '--migrate', '--json'], socket, {
-      cwd: dir,
-      env,
-    });
+    const port = await freePort();
+    const serving = await startServe(
+      ['--database', db, 'serve', '--migrate', '--json', '--metrics-listen', `127.0.0.1:${port}`],
+      socket,
+      { cwd: dir, env },
+    );
     if (!isRunning(serving)) throw new Error(`serve did not start: ${serving.stderr}`);
     expect(fs.statSync(socket).mode & 0o777).toBe(0o600);
     expect((await cli(['--database', db, 'query', 'order', orderId, '--json'], { cwd: dir })).code).toBe(0);
     expect((await cli(['--database', db, 'query', 'order', 'no-such-order'], { cwd: dir })).code).toBe(66);
+    // The live registry, on the socket and on the TCP listener: the lookups above are counted.
+    for (const target of [{ socketPath: socket }, { host: '127.0.0.1', port }]) {
+      const metrics = await send(target, { path: '/metrics' });
+      expect(metrics.status).toBe(200);
+      expect(metrics.text).toMatch(/^tradedb_statements_total\{.*\} [1-9]/m);
+    }
     const stopped = await serving.stop();
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toBe('');
@@ -78,6 +87,7 @@ describe('tradedb serve', () => {
       socket,
       pid: process.pid,
       database: fs.realpathSync(db),
+      metrics: `127.0.0.1:${port}`,
     });
     const routed = events.filter((event) => event.event === 'request' && event.path === '/v1/query/order');
     expect(routed).toEqual([
@@ -217,3 +227,15 @@ describe('tradedb serve', () => {
     expect(fs.existsSync(missing)).toBe(false);
   });
 });
+
+/** A TCP port nobody listens on right now (the listener takes it a moment later). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
