@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/admin.js';
 import { digest } from '../faults/databases.js';
 import { ndjson, post, send, type Target, untilServerCloses } from '../helpers/admin-http.js';
-import { cli } from '../helpers/cli.js';
+import { seededLiveDatabase } from '../helpers/live-database.js';
 import { type LiveServer, serveInProcess } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
 
@@ -23,14 +23,7 @@ describe('hostile requests to a running admin endpoint', () => {
 
   beforeAll(async () => {
     dir = suiteDir();
-    db = path.join(dir, 'live.duckdb');
-    const seeded = await cli(
-      ['--database', db, 'seed', '--days', '1', '--orders', '10', '--end-date', '2026-11-30'],
-      { cwd: dir },
-    );
-    expect(seeded.code, seeded.stderr).toBe(0);
-    const listed = await cli(['--database', db, 'query', 'orders', '--limit', '1', '--json'], { cwd: dir });
-    orderId = JSON.parse(listed.stdout)[0].order_id;
+    ({ db, orderId } = await seededLiveDatabase(dir));
     before = await digest(db);
     // A short headers timeout, so that a request whose headers never end is cut off within the test.
     live = await serveInProcess(db, { headersTimeoutMs: 300, metricsListen: '127.0.0.1:0' });

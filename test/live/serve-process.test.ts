@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Spawned, spawnBin, waitFor } from '../helpers/bin.js';
 import { atFileEnd } from '../helpers/cleanup.js';
 import { cli } from '../helpers/cli.js';
+import { seededLiveDatabase } from '../helpers/live-database.js';
 import { suiteDir } from '../helpers/temp.js';
 
 // Real processes, because the point is between processes: DuckDB's file lock
@@ -17,15 +17,8 @@ describe('tradedb serve as its own process', () => {
 
   beforeAll(async () => {
     dir = suiteDir();
-    db = path.join(dir, 'live.duckdb');
+    ({ db, orderId } = await seededLiveDatabase(dir));
     socket = `${db}.sock`;
-    const seeded = await cli(
-      ['--database', db, 'seed', '--days', '1', '--orders', '10', '--end-date', '2026-11-30'],
-      { cwd: dir },
-    );
-    expect(seeded.code, seeded.stderr).toBe(0);
-    const listed = await cli(['--database', db, 'query', 'orders', '--limit', '1', '--json'], { cwd: dir });
-    orderId = JSON.parse(listed.stdout)[0].order_id;
   });
 
   async function startServer(): Promise<Spawned> {

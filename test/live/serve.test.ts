@@ -7,6 +7,7 @@ import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { digest } from '../faults/databases.js';
 import { send } from '../helpers/admin-http.js';
 import { cli } from '../helpers/cli.js';
+import { seededLiveDatabase } from '../helpers/live-database.js';
 import { isRunning, startServe } from '../helpers/serve-command.js';
 import { suiteDir } from '../helpers/temp.js';
 import { backupFolders, tempFolders } from '../integration/backup/fixtures.js';
@@ -23,20 +24,13 @@ describe('tradedb serve', () => {
 
   beforeAll(async () => {
     dir = suiteDir();
-    db = path.join(dir, 'live.duckdb');
-    socket = `${db}.sock`;
     projectMigrations = path.join(dir, 'migrations');
     env = {
       TRADEDB_MIGRATIONS_DIRECTORY: projectMigrations,
       TRADEDB_BACKUP_DIRECTORY: path.join(dir, 'backups'),
     };
-    const seeded = await cli(
-      ['--database', db, 'seed', '--days', '1', '--orders', '10', '--end-date', '2026-11-30'],
-      { cwd: dir, env },
-    );
-    expect(seeded.code, seeded.stderr).toBe(0);
-    const listed = await cli(['--database', db, 'query', 'orders', '--limit', '1', '--json'], { cwd: dir });
-    orderId = JSON.parse(listed.stdout)[0].order_id;
+    ({ db, orderId } = await seededLiveDatabase(dir, env));
+    socket = `${db}.sock`;
   });
 
   it('refuses pending migrations, changing nothing; serves with --migrate, logs requests, stops cleanly', async () => {
