@@ -57,6 +57,9 @@ async function serve(ctx: CommandContext, flags: ServeFlags): Promise<undefined>
   // Everything that could refuse is checked before the database is opened (or migrated).
   const socketPath = lib.adminSocketPath(config);
   lib.checkSocketPath(socketPath);
+  if (flags.metricsListen === undefined && config.server.metrics_listen !== '') {
+    lib.parseListen(config.server.metrics_listen); // a ConfigError (78) naming the key
+  }
   await refuseIfAlreadyServed(ctx);
   if (!flags.migrate && config.database_path !== ':memory:' && !fs.existsSync(config.database_path)) {
     throw new lib.NotFoundError(`database ${config.database_path} does not exist; nothing to serve`, {

@@ -214,6 +214,19 @@ describe('tradedb serve', () => {
     expect(badListen.code).toBe(64);
     expect(badListen.stderr).toContain('--metrics-listen "localhost:http"');
     expect((await cli(['--database', db, 'serve', '--grace', 'soon'], { cwd: dir, env })).code).toBe(64);
+    // Refused before --migrate applies anything.
+    fs.mkdirSync(projectMigrations, { recursive: true });
+    const pending = path.join(projectMigrations, '005_never_applied.sql');
+    fs.writeFileSync(pending, '-- migrate:up\nCREATE TABLE never_applied (id INTEGER);\n');
+    const before = await digest(db);
+    const badKey = await cli(['--database', db, 'serve', '--migrate'], {
+      cwd: dir,
+      env: { ...env, TRADEDB_SERVER_METRICS_LISTEN: 'everywhere' },
+    });
+    expect(badKey.code).toBe(78);
+    expect(badKey.stderr).toContain('server.metrics_listen "everywhere" is not HOST:PORT');
+    expect(await digest(db)).toEqual(before);
+    fs.rmSync(pending);
 
     const missing = path.join(dir, 'missing.duckdb');
     const notThere = await cli(['--database', missing, 'serve'], { cwd: dir, env });
