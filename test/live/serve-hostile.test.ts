@@ -174,6 +174,16 @@ describe('hostile requests to a running admin endpoint', () => {
       const answer = await post(unix, 'query/order', JSON.stringify({ args: { reference } }));
       expect(answer.status).toBe(200);
       expect(ndjson(answer.text).at(-1)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      // A named filter and a condition's value are values too: an empty page, nothing run.
+      for (const args of [
+        { symbol: reference },
+        { where: [{ column: 'client_order_id', op: '=', value: reference }] },
+        { where: [{ column: 'symbol', op: '!=', value: reference }], limit: 1 },
+      ]) {
+        const page = await post(unix, 'query/orders', JSON.stringify({ args }));
+        const last = ndjson(page.text).at(-1) as { result?: { rows: unknown[] } };
+        expect(last.result?.rows, JSON.stringify(args)).toHaveLength('limit' in args ? 1 : 0);
+      }
     }
     expect(fs.existsSync(copied)).toBe(false);
     expect(fs.existsSync(path.join(dir, 'other.duckdb'))).toBe(false);
