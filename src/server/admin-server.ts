@@ -4,6 +4,7 @@ import type { Pool } from '../pool/pool.js';
 import { TOOL_VERSION } from '../version.js';
 import { ArgReader } from './args.js';
 import { claimSocketPath } from './claim-socket.js';
+import { headersCheckInterval } from './headers-check.js';
 import type { ServerIdentity } from './identity.js';
 import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { argsOf, BadRequest, readJsonArgs } from './request-body.js';
@@ -192,8 +193,7 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   const server = http.createServer(
     {
       maxHeaderSize: 16 * 1024,
-      // Node checks headersTimeout only this often (30 s by default): a slow sender would outlive its timeout.
-      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4))),
+      connectionsCheckingInterval: headersCheckInterval(headersTimeout),
     },
     handle,
   );
@@ -215,7 +215,9 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   let metricsListener: MetricsListener | undefined;
   const listen = options.metricsListen ?? pool.config.server.metrics_listen;
   try {
-    if (listen !== '') metricsListener = await listenMetrics(listen, metrics, (entry) => log(entry));
+    if (listen !== '') {
+      metricsListener = await listenMetrics(listen, metrics, (entry) => log(entry), headersTimeout);
+    }
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     release();

@@ -65,9 +65,10 @@ export function ndjson(text: string): Array<Record<string, unknown>> {
  * what the server answers until it closes the connection: for requests no
  * HTTP client would send (unfinished headers, a body that never comes).
  */
-export function untilServerCloses(socketPath: string, bytes: string | Buffer): Promise<string> {
+export function untilServerCloses(target: Target, bytes: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(socketPath);
+    const socket =
+      'socketPath' in target ? net.connect(target.socketPath) : net.connect(target.port, target.host);
     const chunks: Buffer[] = [];
     socket.on('connect', () => socket.write(bytes));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
