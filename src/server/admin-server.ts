@@ -36,7 +36,10 @@ export interface AdminServerOptions {
   metricsListen?: string;
   /** Largest JSON request body (default 1 MiB); an upload's body is the route's and not limited here. */
   maxBodyBytes?: number;
-  /** How long a request's headers may take to arrive (default 10 s): a slow sender is cut off. */
+  /**
+   * How long a request's headers may take to arrive (default 10 s), on the
+   * socket and on the metrics listener: a slow sender is cut off.
+   */
   headersTimeoutMs?: number;
 }
 
