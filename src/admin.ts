@@ -142,6 +142,7 @@ export {
 } from './server/admin-server.js';
 export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
+export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
 // Jobs through the endpoint
 export type { BackupEvent } from './server/routes/backup.js';
@@ -161,4 +162,4 @@ export {
   migrationReportToWire,
 } from './server/routes/migrate.js';
 export type { OrderWithTrades } from './server/routes/order.js';
-export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';
+export { adminSocketPath, checkSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';
