@@ -134,6 +134,7 @@ export { didYouMean } from './util/suggest.js';
 
 // Live operation: the admin endpoint of a process holding the database
 
+export type { BarPage } from './repositories/market-data-repository.js';
 export {
   type AdminServer,
   type AdminServerOptions,
@@ -144,7 +145,6 @@ export { AdminClient, type CallOptions, findAdminServer } from './server/client.
 export type { ServerIdentity } from './server/identity.js';
 export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
-// Jobs through the endpoint
 export type { BackupEvent } from './server/routes/backup.js';
 export {
   exportEventFromWire,
