@@ -1,0 +1,143 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cronEnv, dayAgo, dayDigestsInDatabase, withDatabase } from '../faults/databases.js';
+import { type CliResult, cli } from '../helpers/cli.js';
+import { type RunningService, startService } from '../helpers/service.js';
+import { suiteDir } from '../helpers/temp.js';
+
+/**
+ * The example service (a real child process) holds the database and ingests
+ * ticks and fills all along; the operator's commands run beside it through
+ * its admin endpoint. One service for the whole file: starting one costs
+ * about a second. The file takes a few seconds: each CLI command is run in
+ * this process, but the service's own work (ingest, backups) is real.
+ */
+describe('operator commands beside the example service while it ingests', () => {
+  let dir: string;
+  let db: string;
+  let env: Record<string, string>;
+  let service: RunningService;
+  let orderId: string;
+  let directOrder: CliResult;
+  /** A backup made before the service started, for restore. */
+  let older: string;
+  /** Per table and UTC day, the digest of the seeded rows, taken before the service started. */
+  const seeded = new Map<string, Map<string, string>>();
+  const TABLES = ['market_ticks', 'trades', 'orders'];
+  /** The seed's last UTC day ("today" when it ran): the service's rows are all on or after it. */
+  let seedDay: string;
+  /** Per `table/day`, the digest of the Parquet file the export wrote. */
+  const exported = new Map<string, string>();
+  /** `table/day` of the partitions the export expired. */
+  const expiredDays: string[] = [];
+
+  const run = (argv: string[]) => cli(argv, { cwd: dir, env });
+  const ok = async (argv: string[]) => {
+    const result = await run(argv);
+    expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
+    return result;
+  };
+
+  beforeAll(async () => {
+    dir = suiteDir('tradedb-live-service-');
+    db = path.join(dir, 'trading.duckdb');
+    // Backups in dir/backups, Parquet in dir/cold, tiers of 2/5/10 days: the service and the CLI share this config.
+    env = cronEnv(dir, db);
+    seedDay = dayAgo(0);
+    await ok(['seed', '--days', '11', '--symbols', '2', '--ticks-per-day', '24', '--orders', '30']);
+    orderId = JSON.parse((await ok(['query', 'orders', '--limit', '1', '--json'])).stdout)[0].order_id;
+    directOrder = await ok(['query', 'order', orderId, '--json']);
+    older = JSON.parse((await ok(['backup', '--json'])).stdout).name;
+    await withDatabase(
+      db,
+      async (pool) => {
+        for (const table of TABLES) seeded.set(table, await dayDigestsInDatabase(pool, table));
+      },
+      { readOnly: true },
+    );
+    service = await startService(db, { cwd: dir, env });
+  });
+
+  afterAll(async () => {
+    await service?.kill();
+  });
+
+  it('answers lookups through the endpoint, byte for byte as a direct run did', async () => {
+    expect(await run(['query', 'order', orderId, '--json'])).toEqual(directOrder);
+    const missing = await run(['query', 'order', 'no-such-order', '--json']);
+    expect(missing.code).toBe(66);
+  });
+
+  it('refuses restore onto the served database and migrate down, naming the pid, and changes nothing', async () => {
+    const before = fs.statSync(db);
+    // The service's WAL comes and goes with its checkpoints: everything else must stay as it was.
+    const listing = () =>
+      fs
+        .readdirSync(dir)
+        .filter((name) => !name.endsWith('.wal'))
+        .sort();
+    const names = listing();
+    for (const argv of [
+      ['restore', 'latest', '--yes', '--force'],
+      ['migrate', 'down', '--yes'],
+    ]) {
+      const refused = await run(argv);
+      expect(refused.code, `${argv.join(' ')}: ${refused.stderr}`).toBe(75);
+      expect(refused.stderr, argv.join(' ')).toMatch(new RegExp(`pid ${service.pid}\\b`, 'i'));
+      expect(refused.stdout).toBe('');
+    }
+    // The same file (no rename onto it), nothing new beside it; the schema is checked when the service stops.
+    expect(fs.statSync(db).ino).toBe(before.ino);
+    expect(listing()).toEqual(names);
+    // restore --to another path still works beside the service.
+    const copy = path.join(dir, 'copy.duckdb');
+    await ok(['restore', older, '--to', copy, '--yes']);
+    expect(fs.existsSync(copy)).toBe(true);
+  });
+
+  it('stops on SIGTERM: exit 0, socket removed, every committed row in the file, every day in one tier or both', async () => {
+    const finished = await service.stop();
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(fs.existsSync(service.socket)).toBe(false);
+    const stopped = /service stopped: (\d+) ticks, (\d+) fills committed/.exec(finished.stderr);
+    expect(stopped, finished.stderr).not.toBeNull();
+    const status = JSON.parse((await ok(['migrate', 'status', '--json'])).stdout);
+    expect(status.every((entry: { state: string }) => entry.state === 'applied')).toBe(true);
+    await withDatabase(
+      db,
+      async (pool) => {
+        // The service stamps its ticks and fills now: every one it counted is on or after the seed's last day.
+        const since = async (table: string, time: string) =>
+          Number(
+            (await pool.withReader((session) =>
+              session.one<{ n: bigint }>(
+                `SELECT count(*) AS n FROM ${table} WHERE ${time} >= TIMESTAMPTZ '${seedDay}'`,
+              ),
+            ))!.n,
+          );
+        const seededSince = (table: string) =>
+          [...seeded.get(table)!]
+            .filter(([day]) => day >= seedDay)
+            .reduce((n, [, sum]) => n + Number(sum.split(':')[0]), 0);
+        expect(await since('market_ticks', 'ts')).toBe(seededSince('market_ticks') + Number(stopped![1]));
+        expect(await since('trades', 'executed_at')).toBe(seededSince('trades') + Number(stopped![2]));
+        for (const table of TABLES) {
+          const now = await dayDigestsInDatabase(pool, table);
+          for (const [day, sum] of seeded.get(table)!) {
+            if (day >= seedDay) continue;
+            const where = `${table}/${day}`;
+            const inDatabase = now.get(day);
+            const inParquet = exported.get(where);
+            // Left in the database (hot, or warm and also in Parquet, identical), moved whole to Parquet
+            // (cold, retired), or expired by the policy: never lost, never half, never two different copies.
+            if (inDatabase !== undefined) expect(inDatabase, where).toBe(sum);
+            else if (inParquet === undefined) expect(expiredDays, where).toContain(where);
+            else expect(inParquet, where).toBe(sum);
+          }
+        }
+      },
+      { readOnly: true },
+    );
+  });
+});
