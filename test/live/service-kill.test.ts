@@ -2,25 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../../src/admin.js';
-import { Pool } from '../../src/index.js';
-import {
-  configFor,
-  cronEnv,
-  dayAgo,
-  dayDigestsInDatabase,
-  fileDigests,
-  withDatabase,
-} from '../faults/databases.js';
+import { configFor, cronEnv, dayAgo, withDatabase } from '../faults/databases.js';
 import { hiddenNames } from '../faults/harness.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
 import { type RunningService, startService } from '../helpers/service.js';
 import { suiteDir } from '../helpers/temp.js';
+import { checkColdTier, checkDatabaseTiers, type DayDigests, digestsByDay, TIERED_TABLES } from './tiers.js';
 
 /** The test seam of the routed jobs: the serving process holds a job after this step until its caller goes away. */
 const ROUTE_PAUSE = 'TRADEDB_TEST_ROUTE_PAUSE';
-const TABLES = ['market_ticks', 'trades', 'orders'];
 
 /**
  * SIGKILL of either end of a routed job, with the example service (a real
@@ -40,7 +31,7 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
   let orderId: string;
   /** The seed's last UTC day: the service's rows are on or after it; the export works on the days before. */
   let seedDay: string;
-  const seeded = new Map<string, Map<string, string>>();
+  let seeded: DayDigests;
 
   const ok = async (argv: string[]) => {
     const result = await cli(argv, { cwd: dir, env });
@@ -53,7 +44,7 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     (await listBackups({ config: await configFor(db, { 'backup.directory': backups }) })).filter(
       (entry) => !entry.name.startsWith('.'),
     );
-  const coldHidden = () => TABLES.flatMap((table) => hiddenNames(path.join(cold, table)));
+  const coldHidden = () => TIERED_TABLES.flatMap((table) => hiddenNames(path.join(cold, table)));
   const withService = (seam?: string) =>
     startService(db, { cwd: dir, env: seam ? { ...env, [ROUTE_PAUSE]: seam } : env });
 
@@ -66,14 +57,7 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     seedDay = dayAgo(0);
     await ok(['seed', '--days', '11', '--symbols', '2', '--ticks-per-day', '24', '--orders', '20']);
     orderId = JSON.parse((await ok(['query', 'orders', '--limit', '1', '--json'])).stdout)[0].order_id;
-    await ok(['backup', '--json']);
-    await withDatabase(
-      db,
-      async (pool) => {
-        for (const table of TABLES) seeded.set(table, await dayDigestsInDatabase(pool, table));
-      },
-      { readOnly: true },
-    );
+    seeded = await digestsByDay(db);
   });
 
   let service: RunningService;
@@ -133,7 +117,7 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     await cancelled.done;
     await waitFor(() => coldHidden().length === 0, 20_000, 'the service to remove the export staging');
     expect(service.run.child.exitCode).toBe(null);
-    await checkParquet();
+    await checkColdTier(cold, seeded, seedDay);
 
     // The service killed: staging may be left, under hidden names only; every visible file is whole.
     const job = client(['export-partitions', '--apply-retention', '--yes', '--json']);
@@ -142,7 +126,7 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     expect((await job.done).code).not.toBe(0);
     const staleCold = coldHidden();
     expect(staleCold.length).toBeGreaterThan(0);
-    await checkDatabase(await checkParquet());
+    await checkDatabaseTiers(db, seeded, await checkColdTier(cold, seeded, seedDay), seedDay);
 
     // The next service (no seam): the backup and the export succeed and clean up what the kills left.
     service = await withService();
@@ -162,63 +146,8 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(fs.existsSync(service.socket)).toBe(false);
     // Now every day past the hot tier is in Parquet, whole, and the cold ones only there.
-    const files = await checkParquet();
-    const retired = await checkDatabase(files);
+    const files = await checkColdTier(cold, seeded, seedDay);
+    const retired = await checkDatabaseTiers(db, seeded, files, seedDay);
     expect(retired).toBeGreaterThan(0);
   });
-
-  /**
-   * Every visible Parquet file of the cold tier is one whole file holding
-   * exactly the seeded rows of its day (read by an engine of this process).
-   * Returns their digests per `table/day`.
-   */
-  async function checkParquet(): Promise<Map<string, string>> {
-    const reader = await Pool.open({ config: await testConfig({ database_path: ':memory:' }) });
-    try {
-      const all = new Map<string, string>();
-      for (const table of TABLES) {
-        for (const [file, digest] of await fileDigests(reader, cold, table)) {
-          const day = /date=(\d{4}-\d{2}-\d{2})/.exec(file)![1]!;
-          expect(
-            fs.readdirSync(path.dirname(file)).filter((name) => !/^[._]/.test(name)),
-            file,
-          ).toEqual([`${table}-${day}.parquet`]);
-          expect(day < seedDay, file).toBe(true);
-          expect(digest, file).toBe(seeded.get(table)!.get(day));
-          all.set(`${table}/${day}`, digest);
-        }
-      }
-      return all;
-    } finally {
-      await reader.close();
-    }
-  }
-
-  /**
-   * With the service down: the database opens, and each seeded day is still
-   * in it as seeded, or left it whole for its Parquet file (retired), or
-   * expired by the policy (older than the cold tier). Returns how many retired.
-   */
-  async function checkDatabase(files: Map<string, string>): Promise<number> {
-    let retired = 0;
-    await withDatabase(
-      db,
-      async (pool) => {
-        for (const table of TABLES) {
-          const now = await dayDigestsInDatabase(pool, table);
-          for (const [day, sum] of seeded.get(table)!) {
-            // The seed's last day also holds the service's rows; it is hot, never exported.
-            if (day >= seedDay) continue;
-            const key = `${table}/${day}`;
-            if (now.has(day)) expect(now.get(day), key).toBe(sum);
-            else if (files.has(key)) retired++;
-            else
-              expect(day <= dayAgo(10), `${key}: gone from the database, and in no Parquet file`).toBe(true);
-          }
-        }
-      },
-      { readOnly: true },
-    );
-    return retired;
-  }
 });
