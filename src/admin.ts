@@ -152,5 +152,12 @@ export {
   type WireExportReport,
 } from './server/routes/export-partitions.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
+export { MAX_LIST_CONDITIONS, MAX_LIST_LIMIT } from './server/routes/list-args.js';
+export type { TickPage } from './server/routes/market.js';
+export {
+  type MigrationRunReport,
+  migrationReportFromWire,
+  migrationReportToWire,
+} from './server/routes/migrate.js';
 export type { OrderWithTrades } from './server/routes/order.js';
 export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';

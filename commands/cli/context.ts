@@ -158,11 +158,7 @@ export class CommandContext {
    * a read route). Both give the same answer and the same errors, so what
    * the command prints does not depend on where the work ran.
    */
-  async call<R>(
-    route: string,
-    args: unknown,
-    options: { onEvent?: (event: unknown) => void } = {},
-  ): Promise<R> {
+  async call<R>(route: string, args: unknown, options: CallRouteOptions = {}): Promise<R> {
     const server = await this.server();
     if (server) {
       this.debug(`through the admin endpoint of pid ${server.identity.pid} (${server.socketPath})`);
@@ -173,13 +169,27 @@ export class CommandContext {
     }
     const lib = await this.library();
     const access = lib.findRoute(route)?.access ?? 'write';
-    const pool = await this.openPool({ readOnly: access === 'read' });
-    const result = await lib.runRoute(pool, route, args, {
+    const readOnly = options.readOnly ?? access === 'read';
+    const context = {
       signal: this.io.signal ?? new AbortController().signal,
       progress: options.onEvent ?? (() => {}),
       remote: false,
+    };
+    if (!options.poolPerCall) {
+      return (await lib.runRoute(await this.openPool({ readOnly }), route, args, context)) as R;
+    }
+    const { config } = await this.config();
+    const pool = await lib.Pool.open({
+      config,
+      readOnly,
+      signal: this.io.signal,
+      observer: await this.observer(),
     });
-    return result as R;
+    try {
+      return (await lib.runRoute(pool, route, args, context)) as R;
+    } finally {
+      await pool.close();
+    }
   }
 
   /**
@@ -342,6 +352,16 @@ export class CommandContext {
       homeDir,
     });
   }
+}
+
+/** How `CommandContext.call` runs a route when no live endpoint serves the database. */
+export interface CallRouteOptions {
+  /** Each progress event of the route, as it comes. */
+  onEvent?: (event: unknown) => void;
+  /** Open read-only although the route may write: it is asked not to (a dry run). */
+  readOnly?: boolean;
+  /** A pool for this call alone, closed after it, so the file is not held between calls (a watch). */
+  poolPerCall?: boolean;
 }
 
 /** Back to the start of the line and erase it. */
