@@ -36,6 +36,8 @@ describe('operator commands beside the example service while it ingests', () => 
     expect(result.code, `${argv.join(' ')}: ${result.stderr}`).toBe(0);
     return result;
   };
+  const tableRows = (stats: { tables: Array<{ table: string; rows: number }> }, table: string) =>
+    stats.tables.find((entry) => entry.table === table)!.rows;
 
   beforeAll(async () => {
     dir = suiteDir('tradedb-live-service-');
@@ -88,6 +90,35 @@ describe('operator commands beside the example service while it ingests', () => 
     expect(fs.existsSync(copy)).toBe(true);
   });
 
+  it('backs up both ways while ticks flow: each backup verifies deeply and holds every row committed before it', async () => {
+    for (const method of ['file', 'export']) {
+      // Read through the endpoint just before the backup starts: all of these rows are committed.
+      const committed = JSON.parse((await ok(['stats', '--json'])).stdout);
+      const made = JSON.parse((await ok(['backup', '--method', method, '--json'])).stdout);
+      expect(made.method).toBe(method);
+      const verified = JSON.parse((await ok(['backup', 'verify', made.name, '--deep', '--json'])).stdout);
+      expect(verified.ok).toBe(true);
+      const manifest = JSON.parse(fs.readFileSync(path.join(made.path, 'manifest.json'), 'utf8'));
+      for (const table of ['market_ticks', 'orders', 'trades']) {
+        expect(manifest.tables[table], `${method}: ${table}`).toBeGreaterThanOrEqual(
+          tableRows(committed, table),
+        );
+      }
+    }
+  });
+
+  it('runs four lookups and a backup at once, all answered', async () => {
+    const runs = await Promise.all([
+      run(['query', 'order', orderId, '--json']),
+      run(['query', 'orders', '--limit', '5', '--json']),
+      run(['stats', '--json']),
+      run(['migrate', 'status', '--json']),
+      run(['backup', '--json']),
+    ]);
+    for (const result of runs) expect(result.code, result.stderr).toBe(0);
+    expect(runs[0]).toEqual(directOrder);
+  });
+
   it('export-partitions --apply-retention --yes: each Parquet file holds exactly the rows of its day', async () => {
     const result = JSON.parse(
       (await ok(['export-partitions', '--apply-retention', '--yes', '--json'])).stdout,
@@ -102,6 +133,13 @@ describe('operator commands beside the example service while it ingests', () => 
         table,
       ).toBe(true);
     }
+  });
+
+  it('answers stats and migrate status through the endpoint', async () => {
+    const stats = JSON.parse((await ok(['stats', '--json'])).stdout);
+    expect(stats.schema).toMatchObject({ migrated: true, pending: 0, drift: 0 });
+    const status = JSON.parse((await ok(['migrate', 'status', '--json'])).stdout);
+    expect(status.length).toBeGreaterThan(0);
   });
 
   it('stops on SIGTERM: exit 0, socket removed, every committed row in the file, every day in one tier or both', async () => {
