@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../../src/admin.js';
+// The test seam of the routed jobs: the serving process holds a job after the named step until its caller goes away.
+import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { configFor, cronEnv, dayAgo, withDatabase } from '../faults/databases.js';
 import { hiddenNames } from '../faults/harness.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
@@ -9,9 +11,6 @@ import { cli } from '../helpers/cli.js';
 import { type RunningService, startService } from '../helpers/service.js';
 import { suiteDir } from '../helpers/temp.js';
 import { checkColdTier, checkDatabaseTiers, type DayDigests, digestsByDay, TIERED_TABLES } from './tiers.js';
-
-/** The test seam of the routed jobs: the serving process holds a job after this step until its caller goes away. */
-const ROUTE_PAUSE = 'TRADEDB_TEST_ROUTE_PAUSE';
 
 /**
  * SIGKILL of either end of a routed job, with the example service (a real
@@ -32,6 +31,8 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
   /** The seed's last UTC day: the service's rows are on or after it; the export works on the days before. */
   let seedDay: string;
   let seeded: DayDigests;
+  /** The service of the moment: each test leaves the next one a service to work with (or to kill). */
+  let service: RunningService;
 
   const ok = async (argv: string[]) => {
     const result = await cli(argv, { cwd: dir, env });
@@ -46,7 +47,7 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     );
   const coldHidden = () => TIERED_TABLES.flatMap((table) => hiddenNames(path.join(cold, table)));
   const withService = (seam?: string) =>
-    startService(db, { cwd: dir, env: seam ? { ...env, [ROUTE_PAUSE]: seam } : env });
+    startService(db, { cwd: dir, env: seam ? { ...env, [ROUTE_PAUSE_ENV]: seam } : env });
 
   beforeAll(async () => {
     dir = suiteDir('tradedb-live-kill-');
@@ -59,8 +60,6 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     orderId = JSON.parse((await ok(['query', 'orders', '--limit', '1', '--json'])).stdout)[0].order_id;
     seeded = await digestsByDay(db);
   });
-
-  let service: RunningService;
 
   it('the CLI killed mid-backup: the service cancels the job, removes its staging and keeps serving', async () => {
     service = await withService('copied');
