@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import {
   createTelemetry,
+  isTradeDbError,
   loadConfig,
   MarketDataRepository,
   MigrationRunner,
@@ -15,7 +16,7 @@ import {
   type ScaledTick,
   TradeRepository,
 } from 'tradedb';
-import { startAdminServer } from 'tradedb/admin';
+import { type AdminServer, startAdminServer } from 'tradedb/admin';
 
 const { values: flags } = parseArgs({
   options: {
@@ -41,14 +42,31 @@ const INTERVAL_MS = wholeNumber('interval-ms', flags['interval-ms']);
 const FILL_EVERY = wholeNumber('fill-every', flags['fill-every']);
 const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'AMZN'];
 
+/** A start-up failure in one line (and the library's hint), with its exit code: a locked file is 75, not a stack. */
+function failed(error: unknown): never {
+  if (isTradeDbError(error)) {
+    console.error(`service: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+    process.exit(error.exitCode);
+  }
+  console.error('service:', error);
+  process.exit(1);
+}
+
 // The same files, environment and defaults as the CLI, so `tradedb` finds this service's socket.
 const { config } = await loadConfig({
   overrides: flags.database ? [{ key: 'database_path', value: flags.database, flag: 'database' }] : [],
-});
+}).catch(failed);
 const telemetry = await createTelemetry(config, { stderr: process.stderr });
-const pool = await Pool.open({ config, observer: telemetry });
-// A service that owns its schema brings it up to date before it takes traffic.
-await new MigrationRunner({ pool }).up();
+const pool = await Pool.open({ config, observer: telemetry }).catch(failed);
+let server: AdminServer;
+try {
+  // A service that owns its schema brings it up to date before it takes traffic.
+  await new MigrationRunner({ pool }).up();
+  server = await startAdminServer(pool);
+} catch (error) {
+  await pool.close();
+  failed(error);
+}
 const market = new MarketDataRepository(pool);
 const orders = new OrderRepository(pool);
 const trades = new TradeRepository(pool);
@@ -107,7 +125,6 @@ async function ingest(): Promise<void> {
   }
 }
 
-const server = await startAdminServer(pool);
 const ingesting = ingest();
 console.error(`service ready: pid ${process.pid}, database ${pool.file}, admin socket ${server.socketPath}`);
 

@@ -17,15 +17,11 @@ export interface RunningService {
   kill(): Promise<Finished>;
 }
 
-/**
- * Starts the built example service (`npm run build` first) on `database`,
- * with `env` (the config the CLI of the test uses too), and waits for its
- * ready line. It is killed at the end of the test file if still running.
- */
-export async function startService(
+/** Spawns the built example service (`npm run build` first) on `database`; killed at the end of the test file if still running. */
+export function spawnService(
   database: string,
   options: { cwd: string; env?: Record<string, string>; args?: string[] },
-): Promise<RunningService> {
+): Spawned {
   // As a service is run: libuv's pool sized by the package's preload.
   const run = spawnNode(['-r', THREADPOOL, SERVICE, '--database', database, ...(options.args ?? [])], {
     cwd: options.cwd,
@@ -35,6 +31,18 @@ export async function startService(
     if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
     await run.done;
   });
+  return run;
+}
+
+/**
+ * Starts the example service on `database` with `env` (the config the
+ * CLI of the test uses too) and waits for its ready line.
+ */
+export async function startService(
+  database: string,
+  options: { cwd: string; env?: Record<string, string>; args?: string[] },
+): Promise<RunningService> {
+  const run = spawnService(database, options);
   await waitFor(
     () => READY.test(run.output().stderr) || run.child.exitCode !== null,
     30_000,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cronEnv, dayAgo, withDatabase } from '../faults/databases.js';
 import { type CliResult, cli } from '../helpers/cli.js';
-import { type RunningService, startService } from '../helpers/service.js';
+import { type RunningService, spawnService, startService } from '../helpers/service.js';
 import { suiteDir } from '../helpers/temp.js';
 import { checkColdTier, checkDatabaseTiers, type DayDigests, digestsByDay, TIERED_TABLES } from './tiers.js';
 
@@ -61,6 +61,14 @@ describe('operator commands beside the example service while it ingests', () => 
     expect(await run(['query', 'order', orderId, '--json'])).toEqual(directOrder);
     const missing = await run(['query', 'order', 'no-such-order', '--json']);
     expect(missing.code).toBe(66);
+  });
+
+  it('a second service on the same database exits 75 naming the first one, with no stack', async () => {
+    const second = await spawnService(db, { cwd: dir, env }).done;
+    expect(second.code, second.stderr).toBe(75);
+    expect(second.stderr).toMatch(new RegExp(`^service: .*locked.*${service.pid}`, 'm'));
+    expect(second.stderr).not.toMatch(/^\s+at /m);
+    expect(service.run.child.exitCode).toBe(null);
   });
 
   it('refuses restore onto the served database and migrate down, naming the pid, and changes nothing', async () => {
