@@ -134,6 +134,7 @@ export { didYouMean } from './util/suggest.js';
 
 // Live operation: the admin endpoint of a process holding the database
 
+export type { BarPage } from './repositories/market-data-repository.js';
 export {
   type AdminServer,
   type AdminServerOptions,
@@ -142,8 +143,8 @@ export {
 } from './server/admin-server.js';
 export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
+export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
-// Jobs through the endpoint
 export type { BackupEvent } from './server/routes/backup.js';
 export {
   exportEventFromWire,
@@ -151,6 +152,7 @@ export {
   type WireExportEvent,
   type WireExportReport,
 } from './server/routes/export-partitions.js';
+export type { ImportEvent } from './server/routes/import.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
 export { MAX_LIST_CONDITIONS, MAX_LIST_LIMIT } from './server/routes/list-args.js';
 export type { TickPage } from './server/routes/market.js';
@@ -160,4 +162,4 @@ export {
   migrationReportToWire,
 } from './server/routes/migrate.js';
 export type { OrderWithTrades } from './server/routes/order.js';
-export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';
+export { adminSocketPath, checkSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';
