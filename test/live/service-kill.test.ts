@@ -8,6 +8,7 @@ import { configFor, cronEnv, dayAgo, withDatabase } from '../faults/databases.js
 import { hiddenNames } from '../faults/harness.js';
 import { spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
+import { isRunning, startServe } from '../helpers/serve-command.js';
 import { type RunningService, startService } from '../helpers/service.js';
 import { suiteDir } from '../helpers/temp.js';
 import { checkColdTier, checkDatabaseTiers, type DayDigests, digestsByDay, TIERED_TABLES } from './tiers.js';
@@ -16,10 +17,11 @@ import { checkColdTier, checkDatabaseTiers, type DayDigests, digestsByDay, TIERE
  * SIGKILL of either end of a routed job, with the example service (a real
  * child process, ingesting all along) as the server: of the CLI client (the
  * service must cancel the job, clean up and keep serving), and of the
- * service itself (the database must open, the next service start on the
+ * service itself (the database must open, the next server start on the
  * stale socket, the next job succeed and clean up, nothing be half listed).
- * Real processes are the point here; three services start in turn (about a
- * second each), so the file takes several seconds.
+ * Real processes are the point here; two services start in turn (about a
+ * second each) and the last server is `tradedb serve` in this process, so
+ * the file takes a few seconds.
  */
 describe('SIGKILL in the middle of a routed job beside the example service', () => {
   let dir: string;
@@ -127,8 +129,11 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     expect(staleCold.length).toBeGreaterThan(0);
     await checkDatabaseTiers(db, seeded, await checkColdTier(cold, seeded, seedDay), seedDay);
 
-    // The next service (no seam): the backup and the export succeed and clean up what the kills left.
-    service = await withService();
+    // The next server is `tradedb serve` (in this process): it takes the stale socket, and through it
+    // the backup and the export succeed and clean up what the kills left.
+    expect(fs.existsSync(`${db}.sock`)).toBe(true);
+    const serve = await startServe(['serve'], `${db}.sock`, { cwd: dir, env });
+    if (!isRunning(serve)) throw new Error(`serve did not start (${serve.code}): ${serve.stderr}`);
     const staleBackups = hiddenNames(backups);
     expect(staleBackups.length).toBeGreaterThan(0);
     const made = JSON.parse((await ok(['backup', '--method', 'file', '--json'])).stdout);
@@ -141,9 +146,12 @@ describe('SIGKILL in the middle of a routed job beside the example service', () 
     expect(exported.failed).toBe(0);
     expect(exported.leftovers_removed.length).toBeGreaterThan(0);
     expect(coldHidden()).toEqual([]);
-    const stopped = await service.stop();
+    const stopped = await serve.stop();
     expect(stopped.code, stopped.stderr).toBe(0);
-    expect(fs.existsSync(service.socket)).toBe(false);
+    // Both jobs went through it: its request log names them.
+    expect(stopped.stderr).toMatch(/\/v1\/backup\b/);
+    expect(stopped.stderr).toMatch(/\/v1\/export-partitions\b/);
+    expect(fs.existsSync(`${db}.sock`)).toBe(false);
     // Now every day past the hot tier is in Parquet, whole, and the cold ones only there.
     const files = await checkColdTier(cold, seeded, seedDay);
     const retired = await checkDatabaseTiers(db, seeded, files, seedDay);
