@@ -156,6 +156,9 @@ describe('operator commands beside the example service while it ingests', () => 
     expect(fs.existsSync(service.socket)).toBe(false);
     const stopped = /service stopped: (\d+) ticks, (\d+) fills committed/.exec(finished.stderr);
     expect(stopped, finished.stderr).not.toBeNull();
+    // It did ingest all along: ticks and fills were committed while the commands above ran.
+    expect(Number(stopped![1])).toBeGreaterThan(0);
+    expect(Number(stopped![2])).toBeGreaterThan(0);
     const status = JSON.parse((await ok(['migrate', 'status', '--json'])).stdout);
     expect(status.every((entry: { state: string }) => entry.state === 'applied')).toBe(true);
     await withDatabase(
