@@ -1,6 +1,13 @@
 import path from 'node:path';
 import { Command } from 'commander';
-import type { AfterStep, ExportReport, PartitionResult } from '../src/admin.js';
+import type {
+  AfterStep,
+  ExportPartitionsOptions,
+  ExportReport,
+  PartitionResult,
+  WireExportEvent,
+  WireExportReport,
+} from '../src/admin.js';
 import { action, type CliScope } from './cli/action.js';
 import type { CommandContext } from './cli/context.js';
 import type { Library } from './cli/library.js';
@@ -91,13 +98,13 @@ Examples:
           force: options.force ?? false,
           applyRetention: options.applyRetention ?? false,
         };
-        const pool = await ctx.openPool({ readOnly: options.dryRun ?? false });
+        const runExport = await exportRunner(ctx, lib, request, options.dryRun ?? false);
         if (options.dryRun) {
-          await printReport(ctx, await lib.exportPartitions(pool, { ...request, dryRun: true }));
+          await printReport(ctx, await runExport({ dryRun: true }));
           return undefined;
         }
         if (request.applyRetention && !options.yes) {
-          const plan = await lib.exportPartitions(pool, { ...request, dryRun: true });
+          const plan = await runExport({ dryRun: true });
           const question = deletionQuestion(plan);
           // Consent is asked for even when today's plan deletes nothing: a cron line without --yes
           // must fail on its first night, not on the first night that has something to delete.
@@ -110,8 +117,7 @@ Examples:
             const progress = new ExportProgress(ctx);
             let report: ExportReport;
             try {
-              report = await lib.exportPartitions(pool, {
-                ...request,
+              report = await runExport({
                 onEvent: (event) => progress.event(event),
                 afterStep: pauseHook(ctx),
               });
@@ -128,6 +134,37 @@ Examples:
         return undefined;
       }),
     );
+}
+
+type ExportRequest = Pick<
+  ExportPartitionsOptions,
+  'tables' | 'from' | 'to' | 'directory' | 'force' | 'applyRetention'
+>;
+type RunOptions = Pick<ExportPartitionsOptions, 'dryRun' | 'onEvent' | 'afterStep'>;
+
+/**
+ * How this command runs the export: through the live endpoint when a
+ * service holds the database (the job runs there, its events come back),
+ * else on a pool opened here (read-only for a dry run).
+ */
+async function exportRunner(
+  ctx: CommandContext,
+  lib: Library,
+  request: ExportRequest,
+  dryRun: boolean,
+): Promise<(options: RunOptions) => Promise<ExportReport>> {
+  if (await ctx.server()) {
+    return async ({ dryRun, onEvent }) => {
+      const report = await ctx.call<WireExportReport>(
+        'export-partitions',
+        { ...request, dryRun },
+        { onEvent: (event) => onEvent?.(lib.exportEventFromWire(event as WireExportEvent)) },
+      );
+      return lib.exportReportFromWire(report);
+    };
+  }
+  const pool = await ctx.openPool({ readOnly: dryRun });
+  return (options) => lib.exportPartitions(pool, { ...request, ...options });
 }
 
 function checkDays(lib: Library, options: ExportFlags): void {

@@ -143,6 +143,14 @@ export {
 export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
 export type { Route, RouteContext } from './server/route.js';
+// Jobs through the endpoint
+export type { BackupEvent } from './server/routes/backup.js';
+export {
+  exportEventFromWire,
+  exportReportFromWire,
+  type WireExportEvent,
+  type WireExportReport,
+} from './server/routes/export-partitions.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
 export type { OrderWithTrades } from './server/routes/order.js';
 export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';

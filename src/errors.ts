@@ -70,7 +70,8 @@ export type FixCode =
   | 'apply-migrations'
   | 'list-backups'
   | 'other-backup'
-  | 'write-config';
+  | 'write-config'
+  | 'server-folder';
 
 export interface ErrorOptions {
   hint?: string;

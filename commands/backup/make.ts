@@ -1,6 +1,7 @@
-import type { BackupMethod } from '../../src/admin.js';
+import type { BackupMethod, BackupResult } from '../../src/admin.js';
 import type { HandlerResult } from '../cli/action.js';
 import type { CommandContext } from '../cli/context.js';
+import { backupProgress } from './progress.js';
 import { parseKeep, resolvePath, stepHook } from './shared.js';
 
 export interface BackupFlags {
@@ -9,27 +10,47 @@ export interface BackupFlags {
   keep?: string;
 }
 
-/** `tradedb backup [--out DIR] [--method file|export] [--keep N]`: make, verify and (with --keep) prune. */
+/**
+ * `tradedb backup [--out DIR] [--method file|export] [--keep N]`: make, verify
+ * and (with --keep) prune. Beside a live service the backup runs in the
+ * serving process, on its pool; otherwise this process opens the database.
+ */
 export async function runBackupCommand(ctx: CommandContext, flags: BackupFlags): Promise<HandlerResult> {
   // Arguments first: nothing is opened for a bad --keep.
   const keep = await parseKeep(ctx, flags.keep);
-  const { config } = await ctx.config();
-  const { backup } = await ctx.library();
-  const observer = await ctx.observer();
-  const result = await ctx.trackJob(
-    'backup',
-    () =>
-      backup({
-        config,
-        method: flags.method,
-        directory: resolvePath(ctx, flags.out),
-        keep,
-        observer,
-        signal: ctx.io.signal,
-        onStep: stepHook(ctx, 'backup'),
-      }),
-    (made) => ({ rows: made.rows, bytes: made.size_bytes }),
-  );
+  const directory = resolvePath(ctx, flags.out);
+  const server = await ctx.server();
+  const progress = backupProgress(ctx);
+  let result: BackupResult;
+  try {
+    result = await ctx.trackJob(
+      'backup',
+      async () => {
+        if (server) {
+          return ctx.call<BackupResult>(
+            'backup',
+            { method: flags.method, directory, keep },
+            { onEvent: (event) => progress.event(event as Parameters<typeof progress.event>[0]) },
+          );
+        }
+        const { config } = await ctx.config();
+        const { backup } = await ctx.library();
+        return backup({
+          config,
+          method: flags.method,
+          directory,
+          keep,
+          observer: await ctx.observer(),
+          signal: ctx.io.signal,
+          onStep: stepHook(ctx, 'backup'),
+          onProgress: progress.update,
+        });
+      },
+      (made) => ({ rows: made.rows, bytes: made.size_bytes }),
+    );
+  } finally {
+    progress.clear();
+  }
   const renderer = await ctx.renderer();
   await renderer.object({
     path: result.path,

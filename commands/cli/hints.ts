@@ -25,6 +25,8 @@ export const CLI_HINTS: Record<FixCode, string> = {
   'list-backups': 'tradedb backup list shows the backups',
   'other-backup': 'this backup cannot be trusted; use another one (tradedb backup list)',
   'write-config': 'check the path, or run `tradedb init` to write one',
+  'server-folder':
+    'leave out --out (the serving process writes only to its configured folder), or run the command with --direct in a maintenance window',
 };
 
 /** The hint the CLI prints: its own wording of the error's remedy, else the library's hint. */

@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { IntegrityError } from '../errors.js';
 import { io } from '../fs/errors.js';
 import type { FsPort } from '../fs/port.js';
+import { engine } from '../pool/engine.js';
 import { quoteLiteral } from '../sql/quote.js';
 
 /**
@@ -59,7 +59,7 @@ export function readableStorageRange(): Promise<StorageRange> {
 async function probeNewestStorage(): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradedb-storage-probe-'));
   const file = path.join(dir, `${crypto.randomBytes(4).toString('hex')}.duckdb`);
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await engine().DuckDBInstance.create(':memory:');
   try {
     const connection = await instance.connect();
     try {

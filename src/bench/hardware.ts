@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { TradeDbConfig } from '../config/schema.js';
+import { engine } from '../pool/engine.js';
 import { TOOL_VERSION } from '../version.js';
 import type { BenchHardware } from './types.js';
 
@@ -58,7 +58,7 @@ export function loadAverage(): [number, number, number] {
 }
 
 async function duckdbVersion(): Promise<string> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await engine().DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     const reader = await connection.runAndReadAll('SELECT version() AS version');

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { engine } from '../pool/engine.js';
 import { quoteLiteral } from '../sql/quote.js';
 
 /** sha256 of a file, read in 1 MiB pieces, as a plain script would. */
@@ -22,7 +22,7 @@ export async function sha256File(file: string): Promise<string> {
  * sha256 of the copy, close.
  */
 export async function rawFileBackup(database: string, target: string): Promise<string> {
-  const instance = await DuckDBInstance.create(database);
+  const instance = await engine().DuckDBInstance.create(database);
   const connection = await instance.connect();
   try {
     await connection.run('CHECKPOINT');
@@ -45,7 +45,7 @@ export async function copyAndHash(database: string, target: string): Promise<str
 
 /** The floor of an export backup: a read-only open, EXPORT DATABASE as Parquet zstd, sha256 of every file. */
 export async function rawExportBackup(database: string, folder: string): Promise<number> {
-  const instance = await DuckDBInstance.create(database, { access_mode: 'READ_ONLY' });
+  const instance = await engine().DuckDBInstance.create(database, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   try {
     await connection.run(`EXPORT DATABASE ${quoteLiteral(folder)} (FORMAT parquet, COMPRESSION zstd)`);

@@ -1,11 +1,7 @@
-import {
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBDecimalValue,
-  DuckDBTimestampTZValue,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { ScaledTick } from '../models/market-tick.js';
-import { CHUNK_ROWS, TICK_COLUMN_TYPES } from '../repositories/tick-chunks.js';
+import { engine } from '../pool/engine.js';
+import { CHUNK_ROWS, tickColumnTypes } from '../repositories/tick-chunks.js';
 import { BENCH_EXCHANGE, symbolName } from './fixtures.js';
 
 /** A batch of generated ticks: the same integer formulas feed the layer and the raw baseline. */
@@ -64,11 +60,13 @@ export function* scaledTicks(batch: TickBatch): Generator<ScaledTick> {
 export async function appendRawTicks(connection: DuckDBConnection, batch: TickBatch): Promise<number> {
   const at = timeIndex(batch);
   const symbols = Array.from({ length: batch.symbols }, (_, i) => symbolName(i));
+  const { DuckDBDataChunk, DuckDBDecimalValue, DuckDBTimestampTZValue } = engine();
+  const types = tickColumnTypes();
   const appender = await connection.createAppender('market_ticks');
   try {
     for (let done = 0; done < batch.count; done += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, batch.count - done);
-      const columns: unknown[][] = TICK_COLUMN_TYPES.map(() => []);
+      const columns: unknown[][] = types.map(() => []);
       for (let i = 0; i < n; i++) {
         const j = at(done + i);
         const price = priceOf(j);
@@ -81,7 +79,7 @@ export async function appendRawTicks(connection: DuckDBConnection, batch: TickBa
         columns[6]!.push(new DuckDBDecimalValue(BigInt(price + 1000), 18, 8));
         columns[7]!.push(BigInt(batch.seqOffset + j));
       }
-      const chunk = DuckDBDataChunk.create(TICK_COLUMN_TYPES, n);
+      const chunk = DuckDBDataChunk.create(types, n);
       chunk.setColumns(columns as Parameters<DuckDBDataChunk['setColumns']>[0]);
       appender.appendDataChunk(chunk);
     }

@@ -1,5 +1,5 @@
-import { decimalValue, timestampTZValue } from '@duckdb/node-api';
 import { ValidationError } from '../errors.js';
+import { engine } from '../pool/engine.js';
 import type { BindValue, PlainValue, Row } from '../pool/values.js';
 import type { ColumnSpec, ModelSpec } from './column.js';
 import { DECIMAL_SCALE, parseDecimal } from './decimal.js';
@@ -19,10 +19,14 @@ export function bindColumnValue(column: ColumnSpec, value: unknown, what = colum
   switch (column.kind) {
     case 'decimal': {
       const precision = column.precision ?? 18;
-      return decimalValue(parseDecimal(value as string, { precision, what }), precision, DECIMAL_SCALE);
+      return engine().decimalValue(
+        parseDecimal(value as string, { precision, what }),
+        precision,
+        DECIMAL_SCALE,
+      );
     }
     case 'timestamp':
-      return timestampTZValue(timestampMicros(value as string | Date, what));
+      return engine().timestampTZValue(timestampMicros(value as string | Date, what));
     case 'uuid':
       return normalizeUuid(value as string, what);
     case 'enum':

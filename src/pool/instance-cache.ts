@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import { DatabaseLockedError, InterruptedError, IoError, NotFoundError, ValidationError } from '../errors.js';
 import { classifyDuckDbError } from './classify.js';
+import { engine } from './engine.js';
 import { applySandbox, SANDBOX_INSTANCE_SETTINGS, type Sandbox, sandboxKey } from './sandbox.js';
 
 /**
@@ -81,7 +82,7 @@ export function isOpenInProcess(databasePath: string): boolean {
 export async function openInstance(options: OpenInstanceOptions): Promise<InstanceLease> {
   if (isInMemory(options.databasePath)) {
     // Every in-memory open is its own database: nothing to share, nothing to lock.
-    const instance = await DuckDBInstance.create(':memory:', creationSettings(options));
+    const instance = await engine().DuckDBInstance.create(':memory:', creationSettings(options));
     try {
       await confine(instance, options);
     } catch (error) {
@@ -158,7 +159,7 @@ async function createWithLockWait(file: string, options: OpenInstanceOptions): P
   let delayMs = 25;
   for (;;) {
     try {
-      const instance = await DuckDBInstance.create(file, {
+      const instance = await engine().DuckDBInstance.create(file, {
         ...creationSettings(options),
         access_mode: options.readOnly ? 'READ_ONLY' : 'READ_WRITE',
       });

@@ -1,18 +1,6 @@
-import {
-  DuckDBArrayValue,
-  DuckDBDecimalValue,
-  DuckDBListValue,
-  DuckDBMapValue,
-  DuckDBStructValue,
-  DuckDBTimestampMillisecondsValue,
-  DuckDBTimestampNanosecondsValue,
-  DuckDBTimestampSecondsValue,
-  DuckDBTimestampTZValue,
-  DuckDBTimestampValue,
-  type DuckDBValue,
-  timestampTZValue,
-} from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
 import { MICROS_PER_SECOND, microsToIso } from '../util/iso-time.js';
+import { type Engine, engine } from './engine.js';
 
 /**
  * A value as the library hands it out: exact and JSON-friendly. DECIMAL is a
@@ -50,30 +38,57 @@ export function toPlain(value: DuckDBValue): PlainValue {
     case 'boolean':
       return value;
   }
-  if (value instanceof DuckDBDecimalValue) return value.toString();
-  if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue)
-    return timestampToIso(value);
-  if (value instanceof DuckDBTimestampSecondsValue) return microsToIso(value.seconds * MICROS_PER_SECOND);
-  if (value instanceof DuckDBTimestampMillisecondsValue) return microsToIso(value.millis * 1000n);
-  if (value instanceof DuckDBTimestampNanosecondsValue) return microsToIso(value.nanos / 1000n);
-  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toPlain);
-  if (value instanceof DuckDBStructValue) {
-    const object: Record<string, PlainValue> = {};
-    for (const [key, entry] of Object.entries(value.entries)) object[key] = toPlain(entry);
-    return object;
-  }
-  if (value instanceof DuckDBMapValue) {
-    const object: Record<string, PlainValue> = {};
-    for (const { key, value: entry } of value.entries) object[String(toPlain(key))] = toPlain(entry);
-    return object;
-  }
-  // UUID, DATE, TIME, INTERVAL, BLOB, ENUM...: DuckDB's own text form, which does not depend on TZ.
-  return String(value);
+  // Only DuckDB's value objects reach here, so the engine is loaded: no cost on the primitive fast path.
+  objectToPlain ??= objectConverter(engine());
+  return objectToPlain(value);
+}
+
+let objectToPlain: ((value: object) => PlainValue) | undefined;
+
+/**
+ * The conversion of DuckDB's value objects, with the classes taken from the
+ * engine once: the package's exports are getters (two levels deep), too
+ * slow to read again for every value of every row.
+ */
+function objectConverter({
+  DuckDBArrayValue,
+  DuckDBDecimalValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
+  DuckDBTimestampTZValue,
+  DuckDBTimestampValue,
+}: Engine): (value: object) => PlainValue {
+  return (value) => {
+    if (value instanceof DuckDBDecimalValue) return value.toString();
+    if (value instanceof DuckDBTimestampTZValue || value instanceof DuckDBTimestampValue)
+      return timestampToIso(value);
+    if (value instanceof DuckDBTimestampSecondsValue) return microsToIso(value.seconds * MICROS_PER_SECOND);
+    if (value instanceof DuckDBTimestampMillisecondsValue) return microsToIso(value.millis * 1000n);
+    if (value instanceof DuckDBTimestampNanosecondsValue) return microsToIso(value.nanos / 1000n);
+    if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue)
+      return value.items.map(toPlain);
+    if (value instanceof DuckDBStructValue) {
+      const object: Record<string, PlainValue> = {};
+      for (const [key, entry] of Object.entries(value.entries)) object[key] = toPlain(entry);
+      return object;
+    }
+    if (value instanceof DuckDBMapValue) {
+      const object: Record<string, PlainValue> = {};
+      for (const { key, value: entry } of value.entries) object[String(toPlain(key))] = toPlain(entry);
+      return object;
+    }
+    // UUID, DATE, TIME, INTERVAL, BLOB, ENUM...: DuckDB's own text form, which does not depend on TZ.
+    return String(value);
+  };
 }
 
 /** Turns a bound value into something @duckdb/node-api accepts without loss. */
 export function toBindable(value: BindValue): DuckDBValue {
-  if (value instanceof Date) return timestampTZValue(BigInt(value.getTime()) * 1000n);
+  if (value instanceof Date) return engine().timestampTZValue(BigInt(value.getTime()) * 1000n);
   return value as DuckDBValue;
 }
 

@@ -1,9 +1,9 @@
-import { decimalValue, timestampTZValue } from '@duckdb/node-api';
 import { ValidationError } from '../errors.js';
 import type { ColumnSpec, ModelSpec } from '../models/column.js';
 import { DECIMAL_SCALE, parseDecimal } from '../models/decimal.js';
 import { dateMicros, timestampMicros } from '../models/timestamp.js';
 import { normalizeUuid } from '../models/uuid.js';
+import { engine } from '../pool/engine.js';
 import type { BindValue } from '../pool/values.js';
 import { didYouMean } from '../util/suggest.js';
 import type { FilterOperator, FilterValue } from './filter.js';
@@ -46,11 +46,11 @@ export function convertFilterValue(
     case 'decimal': {
       const precision = column.precision ?? 18;
       const scaled = parseDecimal(String(value), { precision, what });
-      return { value: decimalValue(scaled, precision, DECIMAL_SCALE) };
+      return { value: engine().decimalValue(scaled, precision, DECIMAL_SCALE) };
     }
     case 'timestamp':
       return {
-        value: timestampTZValue(
+        value: engine().timestampTZValue(
           value instanceof Date ? timestampMicros(value, what) : parseTime(String(value), { now, what }),
         ),
       };

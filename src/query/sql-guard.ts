@@ -1,6 +1,7 @@
-import { type DuckDBConnection, StatementType } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ValidationError } from '../errors.js';
 import { classifyDuckDbError } from '../pool/classify.js';
+import { engine } from '../pool/engine.js';
 import { FILE_READING_TABLE_FUNCTIONS, READ_ONLY_TABLE_FUNCTIONS } from './table-functions.js';
 
 export interface SqlGuardOptions {
@@ -47,7 +48,7 @@ export async function checkReadOnlySql(
   let type: string;
   try {
     const prepared = await extracted.prepare(0);
-    type = StatementType[prepared.statementType] ?? 'unknown';
+    type = engine().StatementType[prepared.statementType] ?? 'unknown';
     prepared.destroySync();
   } catch {
     // A checked SELECT that does not bind (a missing table) fails the same way when it runs, where it is reported.

@@ -1,29 +1,34 @@
-import {
-  BIGINT,
-  DECIMAL,
-  type DuckDBAppender,
-  DuckDBDataChunk,
-  DuckDBDecimalValue,
-  DuckDBTimestampTZValue,
-  type DuckDBValue,
-  TIMESTAMPTZ,
-  VARCHAR,
-} from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { ValidationError } from '../errors.js';
 import { formatDecimal } from '../models/decimal.js';
 import type { ScaledTick } from '../models/market-tick.js';
+import { engine } from '../pool/engine.js';
 
-/** market_ticks in table order: ts, exchange, symbol, price, size, bid, ask, seq. */
-export const TICK_COLUMN_TYPES = [
-  TIMESTAMPTZ,
-  VARCHAR,
-  VARCHAR,
-  DECIMAL(18, 8),
-  DECIMAL(18, 8),
-  DECIMAL(18, 8),
-  DECIMAL(18, 8),
-  BIGINT,
-];
+/** How many columns market_ticks has. */
+const TICK_COLUMNS = 8;
+
+let columnTypes: readonly DuckDBType[] | undefined;
+
+/**
+ * market_ticks in table order: ts, exchange, symbol, price, size, bid, ask,
+ * seq. Built on first use: DuckDB's types need the engine loaded.
+ */
+export function tickColumnTypes(): readonly DuckDBType[] {
+  if (columnTypes === undefined) {
+    const { BIGINT, DECIMAL, TIMESTAMPTZ, VARCHAR } = engine();
+    columnTypes = [
+      TIMESTAMPTZ,
+      VARCHAR,
+      VARCHAR,
+      DECIMAL(18, 8),
+      DECIMAL(18, 8),
+      DECIMAL(18, 8),
+      DECIMAL(18, 8),
+      BIGINT,
+    ];
+  }
+  return columnTypes;
+}
 
 /** DuckDB's standard vector size: one data chunk holds at most this many rows. */
 export const CHUNK_ROWS = 2048;
@@ -39,7 +44,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * constraint failure at flush would poison the appender.
  */
 export class TickChunkWriter {
-  private columns: Array<Array<bigint | string | null>> = TICK_COLUMN_TYPES.map(() => []);
+  private columns = emptyColumns();
   private rows = 0;
   appended = 0;
 
@@ -84,10 +89,11 @@ export class TickChunkWriter {
    */
   flushChunk(): void {
     if (this.rows === 0) return;
-    const chunk = DuckDBDataChunk.create(TICK_COLUMN_TYPES, this.rows);
+    const chunk = engine().DuckDBDataChunk.create(tickColumnTypes(), this.rows);
+    const holders = tickHolders();
     for (const [index, values] of this.columns.entries()) {
       const vector = chunk.getColumnVector(index);
-      const hold = HOLDERS[index];
+      const hold = holders[index];
       for (let row = 0; row < values.length; row++) {
         const value = values[row] as bigint | string | null;
         vector.setItem(row, hold === undefined || value === null ? value : hold(value as bigint));
@@ -97,7 +103,7 @@ export class TickChunkWriter {
     this.appender.appendDataChunk(chunk);
     this.appended += this.rows;
     this.rows = 0;
-    this.columns = TICK_COLUMN_TYPES.map(() => []);
+    this.columns = emptyColumns();
   }
 }
 
@@ -110,14 +116,28 @@ function holder<T extends DuckDBValue>(make: (value: bigint) => T, field: 'value
   };
 }
 
+type Holder = (value: bigint) => DuckDBValue;
+
+let holders: ReadonlyArray<Holder | undefined> | undefined;
+
 /** Per column, how a bigint becomes what its vector's setItem takes (none: the value itself). */
-const HOLDERS: ReadonlyArray<((value: bigint) => DuckDBValue) | undefined> = [
-  holder((micros) => new DuckDBTimestampTZValue(micros), 'micros'),
-  undefined,
-  undefined,
-  ...[3, 4, 5, 6].map(() => holder((value) => new DuckDBDecimalValue(value, 18, 8), 'value')),
-  undefined,
-];
+function tickHolders(): ReadonlyArray<Holder | undefined> {
+  if (holders === undefined) {
+    const { DuckDBDecimalValue, DuckDBTimestampTZValue } = engine();
+    holders = [
+      holder((micros) => new DuckDBTimestampTZValue(micros), 'micros'),
+      undefined,
+      undefined,
+      ...[3, 4, 5, 6].map(() => holder((value) => new DuckDBDecimalValue(value, 18, 8), 'value')),
+      undefined,
+    ];
+  }
+  return holders;
+}
+
+function emptyColumns(): Array<Array<bigint | string | null>> {
+  return Array.from({ length: TICK_COLUMNS }, () => []);
+}
 
 function isInt64(value: bigint): boolean {
   return typeof value === 'bigint' && value <= INT64_MAX && value >= -INT64_MAX;

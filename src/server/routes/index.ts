@@ -2,10 +2,17 @@ import { NotFoundError } from '../../errors.js';
 import type { Pool } from '../../pool/pool.js';
 import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
+import { backupRoute } from './backup.js';
+import { exportPartitionsRoute } from './export-partitions.js';
 import { orderRoute } from './order.js';
 
 /** Every route of the admin endpoint: the whole of what a caller can make a server do. */
-export const ROUTES: readonly Route<unknown, unknown>[] = [untyped(orderRoute)];
+export const ROUTES: readonly Route<unknown, unknown>[] = [
+  untyped(orderRoute),
+  // Jobs: long, streaming progress, cancelled when the caller goes away.
+  untyped(backupRoute),
+  untyped(exportPartitionsRoute),
+];
 
 /** A route's argument type is checked where it is defined; the table holds them all alike. */
 function untyped<A, R>(route: Route<A, R>): Route<unknown, unknown> {

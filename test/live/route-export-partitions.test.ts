@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, cli } from '../helpers/cli.js';
+import { serveInProcess } from '../helpers/live-server.js';
+import {
+  type CliDatabase,
+  cliDatabase,
+  dbCounts,
+  parquetCount,
+  partitionFile,
+  RETENTION,
+} from '../integration/partitioning/fixture.js';
+
+/** Hot (0), warm (3), cold (6) and expired (12) ticks relative to today. */
+const AGES = [
+  [0, 20],
+  [3, 30],
+  [6, 40],
+  [12, 50],
+] as const;
+
+/** A run's output with what differs between two databases and two runs taken out: the folder, the timings. */
+function comparable(result: CliResult, db: CliDatabase): CliResult {
+  const strip = (text: string) =>
+    text
+      .replaceAll(db.dir, '<dir>')
+      .replace(/"duration_ms":\s*(\d+|null)/g, '"duration_ms":0')
+      .replace(/in \d+ ms/g, 'in 0 ms')
+      .replace(/ETA [\w ]+ s/g, 'ETA');
+  return { code: result.code, stdout: strip(result.stdout), stderr: strip(result.stderr) };
+}
+
+describe('export-partitions through the admin endpoint', () => {
+  it('prints what a direct run prints, and the Parquet files hold every row once after retention', async () => {
+    const direct = await cliDatabase(AGES);
+    const served = await cliDatabase(AGES);
+    const runs = [
+      ['export-partitions', '--dry-run', '--json'],
+      ['export-partitions', '--json'],
+      ['export-partitions', '--apply-retention', '--dry-run', '--json'],
+      ['export-partitions', '--apply-retention', '--yes', '--json'],
+      ['export-partitions'],
+      // Refused by the CLI before anything is asked of the server.
+      ['export-partitions', '--from', '2026-01-02', '--to', '2026-01-01'],
+    ];
+    const expected: CliResult[] = [];
+    for (const argv of runs) {
+      expected.push(comparable(await cli(argv, { cwd: direct.dir, env: direct.env }), direct));
+    }
+
+    const live = await serveInProcess(
+      served.database,
+      {},
+      { 'export.directory': served.root, 'performance.num_threads': 2, ...RETENTION },
+    );
+    const routes: string[] = [];
+    for (const [index, argv] of runs.entries()) {
+      const routed = await cli(['-v', ...argv], { cwd: served.dir, env: served.env });
+      routes.push(routed.stderr.includes('through the admin endpoint') ? 'routed' : 'direct');
+      // -v only adds the line naming the endpoint; the rest is what the direct run printed.
+      const { stderr, ...rest } = comparable(routed, served);
+      expect({ ...rest, stderr: stderr.replace(/^through the admin endpoint .*\n/m, '') }).toEqual(
+        expected[index],
+      );
+    }
+    expect(expected[3]!.code).toBe(0);
+    expect(expected[5]!.code).toBe(64);
+    expect(routes.slice(0, 5)).toEqual(['routed', 'routed', 'routed', 'routed', 'routed']);
+
+    // Nothing lost, nothing twice: warm day in both tiers, cold day in Parquet only, expired day gone.
+    const inDatabase = await dbCounts(live.pool);
+    expect(Object.fromEntries(inDatabase)).toEqual({ [served.day(0)]: 20, [served.day(3)]: 30 });
+    for (const [age, rows] of [
+      [3, 30],
+      [6, 40],
+    ] as const) {
+      expect(await parquetCount(live.pool, partitionFile(served.root, 'market_ticks', served.day(age)))).toBe(
+        rows,
+      );
+    }
+    expect(fs.existsSync(path.join(served.root, 'market_ticks', `date=${served.day(12)}`))).toBe(false);
+
+    // The serving process writes only to its own export.directory.
+    const elsewhere = path.join(served.dir, 'elsewhere');
+    const refused = await cli(['export-partitions', '--out', elsewhere, '--force'], {
+      cwd: served.dir,
+      env: served.env,
+    });
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('export.directory');
+    expect(fs.existsSync(elsewhere)).toBe(false);
+    await live.stop();
+  });
+});
