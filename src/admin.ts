@@ -140,7 +140,7 @@ export {
   type RequestLogEntry,
   startAdminServer,
 } from './server/admin-server.js';
-export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
+export { AdminClient, type CallOptions, callIfServed, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
 export type { Route, RouteContext } from './server/route.js';
 // Jobs through the endpoint

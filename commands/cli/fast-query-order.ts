@@ -1,4 +1,4 @@
-import { findAdminServer, type OrderWithTrades } from '../../src/admin.js';
+import { callIfServed, type OrderWithTrades } from '../../src/admin.js';
 import { loadConfig, type PlainValue } from '../../src/index.js';
 import { toJsonText } from '../render/json-text.js';
 
@@ -10,8 +10,9 @@ import { toJsonText } from '../render/json-text.js';
  * before the CLI, commander or DuckDB load, and prints what it returns.
  *
  * It reads the config with the library's own loadConfig and asks the
- * endpoint with the library's own client, so it finds exactly the server
- * the CLI would. On any doubt it returns undefined and the full CLI runs
+ * endpoint with the library's own client (callIfServed: findAdminServer's
+ * check, the lookup sent alongside), so it finds exactly the server the
+ * CLI would. On any doubt it returns undefined and the full CLI runs
  * the command as always: an unusual flag, a config it cannot load, no live
  * endpoint, or an error answer (the CLI asks again and reports it in its
  * usual words and exit code, e.g. 66 for an unknown order).
@@ -39,9 +40,14 @@ export async function fastQueryOrder(
     // The CLI writes the metrics file when it ends; that is its job, not this path's.
     if (config.observability.metrics_file !== '') return undefined;
     // An endpoint that does not answer at once gets the full CLI's longer patience.
-    const server = await findAdminServer(config, { timeoutMs: 2_000 });
-    if (!server) return undefined;
-    const { order, trades } = await server.call<OrderWithTrades>('query/order', { reference: request.id });
+    const answer = await callIfServed<OrderWithTrades>(
+      config,
+      'query/order',
+      { reference: request.id },
+      { timeoutMs: 2_000 },
+    );
+    if (!answer) return undefined;
+    const { order, trades } = answer.result;
     // What Renderer.object prints for `--json` (commands/query/order.ts).
     return `${toJsonText({ ...order, trades } as unknown as PlainValue, '', '  ')}\n`;
   } catch {

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { TradeDbConfig } from '../config/schema.js';
 import { ConfigError, InterruptedError, IoError, type TradeDbError } from '../errors.js';
 import type { ServerIdentity } from './identity.js';
-import { requestOnce } from './one-shot.js';
+import { type OneShotAnswer, requestOnce } from './one-shot.js';
 import { adminSocketPath } from './socket-path.js';
 import { errorFromWire, fromWire, toWire, type WireError } from './wire.js';
 
@@ -120,9 +120,13 @@ async function callRouteOnce(
   route: string,
   argsText: string,
 ): Promise<unknown> {
-  let answer: { status: number; body: string };
+  return readOnceAnswer(await sendOnce(socketPath, route, argsText), identity, route);
+}
+
+/** The POST of a one-shot call; rejects with the IoError of an unreachable endpoint. */
+async function sendOnce(socketPath: string, route: string, argsText: string): Promise<OneShotAnswer> {
   try {
-    answer = await requestOnce(socketPath, {
+    return await requestOnce(socketPath, {
       method: 'POST',
       path: `/v1/${route}`,
       body: argsText,
@@ -131,6 +135,10 @@ async function callRouteOnce(
   } catch (error) {
     throw unreachable(socketPath, error as NodeJS.ErrnoException);
   }
+}
+
+/** The result of a one-shot call's NDJSON answer, or the typed error it carries. */
+function readOnceAnswer(answer: OneShotAnswer, identity: ServerIdentity, route: string): unknown {
   for (const line of answer.body.split('\n')) {
     if (line.trim() === '') continue;
     const message = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError };
@@ -138,6 +146,43 @@ async function callRouteOnce(
     if ('result' in message) return fromWire(message.result);
   }
   throw closedEarly(identity, route);
+}
+
+/**
+ * Runs a READ route on the live endpoint serving `config`'s database, in one
+ * round trip: the call goes out together with the identity request, and its
+ * answer is used only once the identity says the endpoint serves this very
+ * database (findAdminServer's check; an endpoint serving another database
+ * is its ConfigError). Resolves to `{ result }`, or undefined when no
+ * endpoint answers. For a process that asks one question and exits (the
+ * launcher's fast path): on a loaded machine each round trip between two
+ * processes waits for both to be scheduled. Never for a write route: it may
+ * reach an endpoint that serves another database before that is known.
+ */
+export async function callIfServed<R = unknown>(
+  config: TradeDbConfig,
+  route: string,
+  args: unknown,
+  options: { timeoutMs?: number } = {},
+): Promise<{ result: R } | undefined> {
+  let socketPath: string;
+  try {
+    socketPath = adminSocketPath(config);
+  } catch {
+    return undefined;
+  }
+  if (!fs.existsSync(socketPath)) return undefined;
+  const sent = sendOnce(socketPath, route, JSON.stringify({ args: toWire(args) }));
+  // Settled here so that its rejection is never unhandled while the identity is awaited.
+  const answer = sent.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const client = await findAdminServer(config, options);
+  if (!client) return undefined;
+  const settled = await answer;
+  if ('error' in settled) throw settled.error;
+  return { result: readOnceAnswer(settled.value, client.identity, route) as R };
 }
 
 function closedEarly(identity: ServerIdentity, route: string): IoError {

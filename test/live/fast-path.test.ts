@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { callIfServed } from '../../src/admin.js';
 import { ROOT, spawnBin, spawnNode } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
+import { testConfig } from '../helpers/config.js';
 import { serveInProcess } from '../helpers/live-server.js';
 import { suiteDir } from '../helpers/temp.js';
 
@@ -88,6 +90,20 @@ describe('the launcher fast path for query order --json', () => {
       expect(result.code).toBe(66);
       expect(loaded).toContain('commander');
       expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(5);
+
+      // Its library call sends the lookup with the identity request, and trusts the answer only for this database.
+      const here = await testConfig({ database_path: db });
+      const answer = await callIfServed(here, 'query/order', { reference: filled.order_id });
+      expect(answer?.result).toMatchObject({ order: { order_id: filled.order_id } });
+      const other = await testConfig({
+        database_path: path.join(dir, 'other.duckdb'),
+        'server.socket': `${db}.sock`,
+      });
+      await expect(callIfServed(other, 'query/order', { reference: filled.order_id })).rejects.toThrow(
+        /serves .*fast\.duckdb, not .*other\.duckdb/,
+      );
+      const none = await testConfig({ database_path: path.join(dir, 'none.duckdb') });
+      expect(await callIfServed(none, 'query/order', { reference: filled.order_id })).toBeUndefined();
     }
   });
 
