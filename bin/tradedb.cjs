@@ -41,7 +41,7 @@ function answerWithoutLoading() {
 // CLI, commander or DuckDB load (dist/cli/fast-query-order.cjs, from commands/cli/). It
 // answers only when all is plain; otherwise (or on any error) the full CLI runs the command.
 async function answerThroughServer() {
-  if (args[0] !== 'query' && !args.includes('query')) return false;
+  if (!args.includes('query')) return false;
   let fast;
   try {
     fast = require(path.join(built, 'fast-query-order.cjs'));

@@ -25,9 +25,12 @@ const ticks = new MarketDataRepository(pool);
 const samples = [];
 let state = 'running';
 let seq = 0;
+// Paused, the loop waits for the next message instead of polling: an idle service, as the raw side's file has none.
+let wake = () => {};
 process.on('message', (message) => {
   if (message === 'samples') process.send({ samples: samples.splice(0) });
   else if (message === 'pause' || message === 'resume' || message === 'stop') state = message === 'resume' ? 'running' : message;
+  wake();
 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function* batch() {
@@ -42,7 +45,7 @@ process.send('ready');
 while (state !== 'stop') {
   if (state === 'pause') {
     process.send('paused');
-    while (state === 'pause') await sleep(2);
+    while (state === 'pause') await new Promise((resolve) => { wake = resolve; });
     continue;
   }
   const started = performance.now();

@@ -90,6 +90,7 @@ describe('tradedb bench', () => {
     ).toEqual([
       ['query order <id> --json through a live endpoint, p50', 0.35],
       ['query order <id> --json through a live endpoint, p99', undefined],
+      ['query order <id> --json through a live endpoint against node -e 0, p50', undefined],
       ['service append p99 during backup --method file', undefined],
       ['longest service write stall during backup --method file', undefined],
       ['backup --method file through the endpoint, service appending', 1.5],
