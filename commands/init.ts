@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { action, type CliScope } from './cli/action.js';
+import type { CommandContext } from './cli/context.js';
 import { migrationFolders } from './migrate/runner.js';
 
 /** `tradedb init [--force]`: config file, folders, schema. */
@@ -21,8 +22,9 @@ export function makeInitCommand(scope: CliScope): Command {
           });
         }
         const example = fs.readFileSync(path.join(lib.PACKAGE_ROOT, 'config.example.toml'));
+        await refuseIfNewConfigServed(ctx, file, example);
         lib.writeFileAtomic(file, example);
-        if (!ctx.globals.config) ctx.globals.config = file;
+        ctx.globals.config = file;
         const { config } = await ctx.config();
         // The project's migrations folder too: where `migrate create` writes, never inside the package.
         const folders = [config.export.directory, config.backup.directory, config.migrations.directory];
@@ -44,4 +46,27 @@ export function makeInitCommand(scope: CliScope): Command {
         return undefined;
       }),
     );
+}
+
+/**
+ * init writes the config and migrates the database it names: refused, before
+ * anything is written, when a live server holds that database. The config
+ * is loaded from a copy beside `file` (so relative paths resolve the same)
+ * and becomes the command's config; the copy is removed either way.
+ */
+async function refuseIfNewConfigServed(ctx: CommandContext, file: string, text: Buffer): Promise<void> {
+  // Hidden, and with the config's own extension: the loader picks its format by it.
+  const ext = path.extname(file);
+  const staged = path.join(path.dirname(file), `.${path.basename(file, ext)}.staged-${process.pid}${ext}`);
+  try {
+    fs.writeFileSync(staged, text, { flag: 'wx' });
+  } catch {
+    return; // the folder cannot be written: the real write reports why
+  }
+  try {
+    ctx.globals.config = staged;
+    await ctx.refuseIfServed('init rewrites the config and migrates the database, which is live');
+  } finally {
+    fs.rmSync(staged, { force: true });
+  }
 }

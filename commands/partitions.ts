@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { PartitionInfo } from '../src/admin.js';
 import { action, type CliScope } from './cli/action.js';
 import type { Library } from './cli/library.js';
 import { resultSet } from './render/rows.js';
@@ -68,8 +69,7 @@ Examples:
       action<PartitionsFlags>(scope, async (ctx, options) => {
         const lib = await ctx.library();
         const tables = await checkTableFlag(lib, options.table);
-        const pool = await ctx.openPool({ readOnly: true });
-        const partitions = await lib.listPartitions(pool, { tables });
+        const partitions = await ctx.call<PartitionInfo[]>('partitions', { tables });
         const renderer = await ctx.renderer();
         const columns = renderer.format === 'table' ? TABLE_COLUMNS : ALL_COLUMNS;
         await renderer.list(resultSet(columns, partitions, NUMERIC), resultSet(columns, [], NUMERIC).columns);

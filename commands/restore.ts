@@ -40,6 +40,7 @@ async function runRestore(ctx: CommandContext, flags: RestoreFlags, [ref]: strin
   const { config } = await ctx.config();
   const { restore } = await ctx.library();
   const target = resolvePath(ctx, flags.to) ?? config.database_path;
+  await refuseIfTargetServed(ctx, target);
   // Replacing a database is the destructive step: --force says it may happen, --yes (or an answer) that it should.
   if (flags.force && !flags.dryRun && fs.existsSync(path.resolve(target))) {
     await ctx.confirm(`replace the database ${target} with backup ${ref}?`, flags.yes);
@@ -81,4 +82,26 @@ async function runRestore(ctx: CommandContext, flags: RestoreFlags, [ref]: strin
     duration_ms: result.duration_ms,
   });
   return undefined;
+}
+
+/**
+ * Restoring onto the database a live server holds would swap the file
+ * under it (after waiting for its lock, which it never frees): refused up
+ * front, naming the server. Another target (`--to`) restores as usual.
+ */
+async function refuseIfTargetServed(ctx: CommandContext, target: string): Promise<void> {
+  const server = await ctx.server();
+  if (!server || realPath(target) !== server.identity.database) return;
+  await ctx.refuseIfServed(
+    'a restore replaces the database file, and the serving process holds it',
+    `stop the process holding the database (pid ${server.identity.pid}) first, or restore elsewhere with --to <path>`,
+  );
+}
+
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }

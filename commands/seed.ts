@@ -49,6 +49,7 @@ Examples:
     .action(
       action<SeedFlags>(scope, async (ctx, flags) => {
         const lib = await ctx.library();
+        await ctx.refuseIfServed('seed writes a synthetic data set, and this database is the live one');
         const { config } = await ctx.config();
         const options = {
           symbols: integerFlag(lib, flags.symbols, '--symbols', 1),

@@ -14,7 +14,8 @@ export function makeStatsCommand(scope: CliScope): Command {
     .option('--watch', `redraw every ${WATCH_INTERVAL_MS / 1000}s (terminal only; q or Ctrl-C to stop)`)
     .addHelpText(
       'after',
-      '\nOpens the database read-only, between redraws too, so it never blocks a writer for long.',
+      '\nOpens the database read-only, between redraws too, so it never blocks a writer for long.\n' +
+        "Beside a live service it asks the service's admin endpoint: the pool section is then the service's pool.",
     )
     .action(
       action<{ watch?: boolean }>(scope, async (ctx, options) => {
@@ -44,24 +45,19 @@ export function makeStatsCommand(scope: CliScope): Command {
     );
 }
 
-/** One read-only look: open, read, close, so a watching terminal never holds the file between looks. */
+/**
+ * One look: through the live endpoint when one serves the database (its
+ * pool, its config), else open read-only, read, close, so a watching
+ * terminal never holds the file between looks.
+ */
 async function collect(ctx: CommandContext): Promise<StatsReport> {
-  const lib = await ctx.library();
   const { config } = await ctx.config();
-  if (config.database_path !== ':memory:' && !fs.existsSync(config.database_path)) {
+  const served = await ctx.server();
+  if (!served && config.database_path !== ':memory:' && !fs.existsSync(config.database_path)) {
+    const lib = await ctx.library();
     throw new lib.NotFoundError(`no database at ${config.database_path}`, {
       hint: 'run `tradedb init` or `tradedb migrate up` to create it, or check --database',
     });
   }
-  const pool = await lib.Pool.open({
-    config,
-    readOnly: true,
-    signal: ctx.io.signal,
-    observer: await ctx.observer(),
-  });
-  try {
-    return await lib.collectStats({ pool, config, projectMigrationsDirectory: config.migrations.directory });
-  } finally {
-    await pool.close();
-  }
+  return ctx.call<StatsReport>('stats', {}, { poolPerCall: true });
 }

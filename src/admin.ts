@@ -142,6 +142,7 @@ export {
 } from './server/admin-server.js';
 export { AdminClient, type CallOptions, callIfServed, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
+export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
 // Jobs through the endpoint
 export type { BackupEvent } from './server/routes/backup.js';
@@ -152,5 +153,12 @@ export {
   type WireExportReport,
 } from './server/routes/export-partitions.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
+export { MAX_LIST_CONDITIONS, MAX_LIST_LIMIT } from './server/routes/list-args.js';
+export type { TickPage } from './server/routes/market.js';
+export {
+  type MigrationRunReport,
+  migrationReportFromWire,
+  migrationReportToWire,
+} from './server/routes/migrate.js';
 export type { OrderWithTrades } from './server/routes/order.js';
-export { adminSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';
+export { adminSocketPath, checkSocketPath, MAX_SOCKET_PATH_BYTES } from './server/socket-path.js';

@@ -158,11 +158,7 @@ export class CommandContext {
    * a read route). Both give the same answer and the same errors, so what
    * the command prints does not depend on where the work ran.
    */
-  async call<R>(
-    route: string,
-    args: unknown,
-    options: { onEvent?: (event: unknown) => void } = {},
-  ): Promise<R> {
+  async call<R>(route: string, args: unknown, options: CallRouteOptions = {}): Promise<R> {
     const server = await this.server();
     if (server) {
       this.debug(`through the admin endpoint of pid ${server.identity.pid} (${server.socketPath})`);
@@ -173,13 +169,27 @@ export class CommandContext {
     }
     const lib = await this.library();
     const access = lib.findRoute(route)?.access ?? 'write';
-    const pool = await this.openPool({ readOnly: access === 'read' });
-    const result = await lib.runRoute(pool, route, args, {
+    const readOnly = options.readOnly ?? access === 'read';
+    const context = {
       signal: this.io.signal ?? new AbortController().signal,
       progress: options.onEvent ?? (() => {}),
       remote: false,
+    };
+    if (!options.poolPerCall) {
+      return (await lib.runRoute(await this.openPool({ readOnly }), route, args, context)) as R;
+    }
+    const { config } = await this.config();
+    const pool = await lib.Pool.open({
+      config,
+      readOnly,
+      signal: this.io.signal,
+      observer: await this.observer(),
     });
-    return result as R;
+    try {
+      return (await lib.runRoute(pool, route, args, context)) as R;
+    } finally {
+      await pool.close();
+    }
   }
 
   /**
@@ -187,7 +197,7 @@ export class CommandContext {
    * live server holds it: refused up front, naming the server, instead of
    * waiting for a lock that will not be freed.
    */
-  async refuseIfServed(why?: string): Promise<void> {
+  async refuseIfServed(why?: string, hint?: string): Promise<void> {
     const server = await this.server();
     if (!server) return;
     const { DatabaseLockedError } = await this.library();
@@ -195,12 +205,20 @@ export class CommandContext {
     throw new DatabaseLockedError(
       `${database} is served by a live tradedb admin endpoint (pid ${pid}, ${socket}): \`tradedb ${this.commandPath}\` does not run through it${why ? `: ${why}` : ''}`,
       pid,
-      { hint: `stop the process holding the database (pid ${pid}) first, or run it in a maintenance window` },
+      {
+        hint:
+          hint ??
+          `stop the process holding the database (pid ${pid}) first, or run it in a maintenance window`,
+      },
     );
   }
 
-  /** Opens the pool from the config; it is closed when the command ends, whatever happens. */
-  async openPool(options: { readOnly: boolean; sandbox?: Sandbox }): Promise<Pool> {
+  /**
+   * Opens the pool from the config; it is closed when the command ends,
+   * whatever happens. Aborting `signal` (default: the command's SIGINT /
+   * SIGTERM signal) interrupts every statement the pool runs.
+   */
+  async openPool(options: { readOnly: boolean; sandbox?: Sandbox; signal?: AbortSignal }): Promise<Pool> {
     await this.refuseIfServed();
     const { config } = await this.config();
     const { Pool } = await this.library();
@@ -208,18 +226,40 @@ export class CommandContext {
       config,
       readOnly: options.readOnly,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
-      signal: this.io.signal,
+      signal: options.signal ?? this.io.signal,
       observer: await this.observer(),
+    }).catch(async (error: unknown) => {
+      throw await this.lockedByLiveServer(error);
     });
     this.onCleanup(() => pool.close());
     return pool;
   }
 
   /**
-   * The observer every pool and job of this command reports to (metrics,
-   * spans, slow-query log), built from the config once.
+   * With --direct, a lock held by a live admin endpoint is said as such:
+   * waiting (the usual hint) would not help, going through it would.
    */
-  async observer(): Promise<Observer> {
+  private async lockedByLiveServer(error: unknown): Promise<unknown> {
+    const lib = await this.library();
+    if (!this.globals.direct || !(error instanceof lib.DatabaseLockedError)) return error;
+    const { config } = await this.config();
+    const server = await lib.findAdminServer(config).catch(() => undefined);
+    if (!server) return error;
+    const { pid, socket, database } = server.identity;
+    return new lib.DatabaseLockedError(
+      `${database} is held by a live tradedb admin endpoint (pid ${pid}, ${socket}); --direct cannot open it beside it`,
+      pid,
+      { cause: error, hint: `run it without --direct to go through that endpoint, or stop pid ${pid} first` },
+    );
+  }
+
+  /**
+   * The observer every pool and job of this command reports to (metrics,
+   * spans, slow-query log), built from the config once. `registry` keeps a
+   * metrics registry even without a metrics file (a server serving /metrics);
+   * only the first call decides.
+   */
+  async observer(options: { registry?: boolean } = {}): Promise<Observer> {
     this.telemetry ??= (async () => {
       const { config } = await this.config();
       const { createTelemetry, hasRegisteredTracerProvider } = await this.library();
@@ -229,7 +269,7 @@ export class CommandContext {
         // Log lines go above a progress line, never into it.
         stderr: this.globals.quiet ? undefined : { write: (text: string) => this.logLine(text) },
         // A registry nobody writes out is wasted work, prom-client's import included.
-        metrics: metricsFile !== '',
+        metrics: metricsFile !== '' || options.registry === true,
         // Spans need an SDK, which only a preload (node --import) can register this early.
         tracing: hasRegisteredTracerProvider(),
       });
@@ -342,6 +382,16 @@ export class CommandContext {
       homeDir,
     });
   }
+}
+
+/** How `CommandContext.call` runs a route when no live endpoint serves the database. */
+export interface CallRouteOptions {
+  /** Each progress event of the route, as it comes. */
+  onEvent?: (event: unknown) => void;
+  /** Open read-only although the route may write: it is asked not to (a dry run). */
+  readOnly?: boolean;
+  /** A pool for this call alone, closed after it, so the file is not held between calls (a watch). */
+  poolPerCall?: boolean;
 }
 
 /** Back to the start of the line and erase it. */

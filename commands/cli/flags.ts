@@ -16,12 +16,16 @@ export function asUsage<T>(lib: Library, label: string, parse: () => T): T {
   }
 }
 
-/** A flag's integer at least `minimum`, or undefined when absent; anything else is a usage error (64). */
+/**
+ * A flag's integer at least `minimum` (and at most `maximum`, when given),
+ * or undefined when absent; anything else is a usage error (64).
+ */
 export function integerFlag(
   lib: Library,
   text: string | undefined,
   flag: string,
   minimum: number,
+  maximum = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -34,5 +38,6 @@ export function integerFlag(
           : `an integer >= ${minimum}`;
     throw new lib.UsageError(`${flag} "${text}": expected ${expected}`);
   }
+  if (value > maximum) throw new lib.UsageError(`${flag} "${text}": at most ${maximum}`);
   return value;
 }

@@ -73,6 +73,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('../stats.js')).makeStatsCommand,
   },
   {
+    name: 'serve',
+    summary: 'hold the database read-write and serve the admin endpoint the CLI routes its commands to',
+    load: async () => (await import('../serve/index.js')).makeServeCommand,
+  },
+  {
     name: 'bench',
     summary: 'benchmark tradedb against raw @duckdb/node-api baselines (budgets in BENCHMARKS.md)',
     load: async () => (await import('../bench/index.js')).makeBenchCommand,

@@ -21,6 +21,8 @@ export function makeMigrateDownCommand(scope: CliScope): Command {
     .action(
       action<DownFlags>(scope, async (ctx, options) => {
         const { UsageError } = await ctx.library();
+        // Refused before any question: the serving process uses what a revert would drop.
+        await ctx.refuseIfServed('a revert drops tables and columns the serving process reads and writes');
         if (options.to !== undefined && options.steps !== undefined) {
           throw new UsageError('--to and --steps cannot be used together; give one of them');
         }

@@ -14,10 +14,41 @@ export interface MigrateGroupOptions {
  */
 export async function openRunner(ctx: CommandContext, options: { write: boolean }): Promise<MigrationRunner> {
   const lib = await ctx.library();
-  const { config } = await ctx.config();
-  const exists = config.database_path === ':memory:' || fs.existsSync(config.database_path);
+  const exists = await databaseExists(ctx);
   const pool = options.write || exists ? await ctx.openPool({ readOnly: !options.write }) : undefined;
   return new lib.MigrationRunner({ pool, ...(await migrationFolders(ctx)) });
+}
+
+/**
+ * Runs a `migrate/*` route: through the live endpoint when one serves the
+ * database, else on the database opened here. `local`, when given, answers
+ * instead when nothing serves the database and its file does not exist
+ * yet, which must then not be created (status, validate and a dry run read
+ * only); without it the file is created (`migrate up`).
+ */
+export async function callMigrateRoute<R>(
+  ctx: CommandContext,
+  route: string,
+  args: Record<string, unknown>,
+  local: ((runner: MigrationRunner) => Promise<R>) | undefined,
+  options: { readOnly?: boolean } = {},
+): Promise<R> {
+  const directory = migrationsDir(ctx);
+  if (directory !== undefined) {
+    await ctx.refuseIfServed(
+      "--migrations-dir is read by the process that runs the migrations; a live server uses its own config's",
+    );
+  }
+  if (local && !(await ctx.server()) && !(await databaseExists(ctx))) {
+    const lib = await ctx.library();
+    return local(new lib.MigrationRunner({ ...(await migrationFolders(ctx)) }));
+  }
+  return ctx.call<R>(route, { ...args, directory }, options);
+}
+
+async function databaseExists(ctx: CommandContext): Promise<boolean> {
+  const { config } = await ctx.config();
+  return config.database_path === ':memory:' || fs.existsSync(config.database_path);
 }
 
 /**

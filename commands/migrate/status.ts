@@ -1,7 +1,8 @@
 import { Command } from 'commander';
+import type { MigrationStatus } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import { resultSet } from '../render/rows.js';
-import { openRunner } from './runner.js';
+import { callMigrateRoute } from './runner.js';
 
 /** `tradedb migrate status [--exit-code]`: every migration and its state, by version. */
 export function makeMigrateStatusCommand(scope: CliScope): Command {
@@ -14,8 +15,9 @@ export function makeMigrateStatusCommand(scope: CliScope): Command {
     )
     .action(
       action<{ exitCode?: boolean }>(scope, async (ctx, options) => {
-        const runner = await openRunner(ctx, { write: false });
-        const statuses = await runner.status();
+        const statuses = await callMigrateRoute<MigrationStatus[]>(ctx, 'migrate/status', {}, (runner) =>
+          runner.status(),
+        );
         const renderer = await ctx.renderer();
         await renderer.list(resultSet(['version', 'name', 'state', 'checksum', 'applied_at'], statuses));
         const pending = statuses.filter(

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import type { MigrationRunReport } from '../../src/admin.js';
+import type { MigrationRunner } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import { printReport } from './report.js';
-import { openRunner } from './runner.js';
+import { callMigrateRoute } from './runner.js';
 
 interface UpFlags {
   to?: string;
@@ -18,16 +20,27 @@ export function makeMigrateUpCommand(scope: CliScope): Command {
     .option('--allow-out-of-order', 'also apply never-applied migrations older than the newest applied one')
     .action(
       action<UpFlags>(scope, async (ctx, options) => {
+        const lib = await ctx.library();
         const started = performance.now();
-        // Tracked from before the open: a locked database is a failed migrate too (a dry run is no job).
-        const run = async () => {
-          const runner = await openRunner(ctx, { write: !options.dryRun });
-          return runner.upReport({
-            to: options.to,
-            dryRun: options.dryRun,
-            allowOutOfOrder: options.allowOutOfOrder,
-          });
+        const upOptions = {
+          to: options.to,
+          dryRun: options.dryRun,
+          allowOutOfOrder: options.allowOutOfOrder,
         };
+        // A dry run reads only: read-only, and a missing database file is not created.
+        const planLocally = async (runner: MigrationRunner) =>
+          lib.migrationReportToWire(await runner.upReport(upOptions));
+        // Tracked from before the open: a locked database is a failed migrate too (a dry run is no job).
+        const run = async () =>
+          lib.migrationReportFromWire(
+            await callMigrateRoute<MigrationRunReport>(
+              ctx,
+              'migrate/up',
+              upOptions,
+              options.dryRun ? planLocally : undefined,
+              { readOnly: options.dryRun },
+            ),
+          );
         const report = options.dryRun ? await run() : await ctx.trackJob('migrate', run);
         await printReport(ctx, report, performance.now() - started);
         return undefined;

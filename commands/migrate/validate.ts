@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { Command } from 'commander';
+import type { MigrationStatus } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import { resultSet } from '../render/rows.js';
-import { openRunner } from './runner.js';
+import { callMigrateRoute } from './runner.js';
 
 /** `tradedb migrate validate`: exit 65 when applied migrations were edited, lost or skipped. */
 export function makeMigrateValidateCommand(scope: CliScope): Command {
@@ -11,8 +12,9 @@ export function makeMigrateValidateCommand(scope: CliScope): Command {
     .action(
       action(scope, async (ctx) => {
         const { IntegrityError, describeDrift } = await ctx.library();
-        const runner = await openRunner(ctx, { write: false });
-        const problems = await runner.validate();
+        const problems = await callMigrateRoute<MigrationStatus[]>(ctx, 'migrate/validate', {}, (runner) =>
+          runner.validate(),
+        );
         const renderer = await ctx.renderer();
         if (problems.length === 0) {
           if (renderer.format === 'table') ctx.info('ok: no drift');

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { BarInterval } from '../../src/index.js';
+import type { BarPage } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import {
   addListOptions,
@@ -50,12 +50,11 @@ Examples:
         const args = parseListFlags(lib, model, flags);
         checkNamedFlag(lib, model, 'symbol', 'symbol', flags.symbol);
         checkNamedFlag(lib, model, 'exchange', 'exchange', flags.exchange);
-        const pool = await ctx.openPool({ readOnly: true });
-        const page = await new lib.MarketDataRepository(pool).findOrComputeBars({
+        const page = await ctx.call<BarPage>('query/bars', {
           ...args,
           symbol: flags.symbol,
           exchange: flags.exchange,
-          interval: flags.interval as BarInterval,
+          interval: flags.interval,
         });
         if (page.rows.length > 0) {
           ctx.info(`bars: ${page.stored} stored, ${page.computed} computed from ticks`);

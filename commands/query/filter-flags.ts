@@ -35,7 +35,7 @@ export function addListOptions(command: Command): Command {
   return command
     .option('--where <column<op>value>', 'condition, repeatable; op: = != > >= < <= ~ (contains)', collect)
     .option('--order-by <column[:asc|desc]>', 'sort by a column (default: newest first)')
-    .option('--limit <n>', 'at most this many rows (default 100)')
+    .option('--limit <n>', 'at most this many rows (default 100, at most 100000)')
     .option('--offset <n>', 'skip this many rows first');
 }
 
@@ -70,7 +70,7 @@ export function parseListFlags(lib: Library, model: ModelSpec, flags: ListFlags)
   return {
     where,
     orderBy,
-    limit: integerFlag(lib, flags.limit, '--limit', 1) ?? lib.DEFAULT_LIMIT,
+    limit: integerFlag(lib, flags.limit, '--limit', 1, lib.MAX_LIST_LIMIT) ?? lib.DEFAULT_LIMIT,
     offset: integerFlag(lib, flags.offset, '--offset', 0),
     since: time(flags.since, '--since'),
     until: time(flags.until, '--until'),

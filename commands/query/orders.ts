@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { Order, Page } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import {
   addListOptions,
@@ -47,13 +48,12 @@ Examples:
         checkNamedFlag(lib, model, 'status', 'status', flags.status);
         checkNamedFlag(lib, model, 'side', 'side', flags.side);
         checkNamedFlag(lib, model, 'exchange', 'exchange', flags.exchange);
-        const pool = await ctx.openPool({ readOnly: true });
-        const page = await new lib.OrderRepository(pool).findAll({
+        const page = await ctx.call<Page<Order>>('query/orders', {
           ...args,
           symbol: flags.symbol,
           exchange: flags.exchange,
-          status: flags.status as (typeof lib.ORDER_STATUSES)[number] | undefined,
-          side: flags.side as (typeof lib.ORDER_SIDES)[number] | undefined,
+          status: flags.status,
+          side: flags.side,
         });
         await printPage(ctx, await ctx.renderer(), model, page, ORDER_VIEW, args.offset);
         return undefined;

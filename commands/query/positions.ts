@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { Page, Position } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import { addListOptions, checkNamedFlag, type ListFlags, parseListFlags } from './filter-flags.js';
 import { printPage } from './print-rows.js';
@@ -33,8 +34,7 @@ Examples:
         const args = parseListFlags(lib, model, flags);
         checkNamedFlag(lib, model, 'symbol', 'symbol', flags.symbol);
         checkNamedFlag(lib, model, 'exchange', 'exchange', flags.exchange);
-        const pool = await ctx.openPool({ readOnly: true });
-        const page = await new lib.PositionRepository(pool).findAll({
+        const page = await ctx.call<Page<Position>>('query/positions', {
           ...args,
           symbol: flags.symbol,
           exchange: flags.exchange,

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { Page, PortfolioSnapshot } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import { addListOptions, addTimeOptions, type ListFlags, parseListFlags } from './filter-flags.js';
 import { printPage } from './print-rows.js';
@@ -25,8 +26,7 @@ Examples:
         const lib = await ctx.library();
         const model = lib.PORTFOLIO_SNAPSHOT_MODEL;
         const args = parseListFlags(lib, model, flags);
-        const pool = await ctx.openPool({ readOnly: true });
-        const page = await new lib.MetricsRepository(pool).findSnapshots(args);
+        const page = await ctx.call<Page<PortfolioSnapshot>>('query/snapshots', args);
         await printPage(ctx, await ctx.renderer(), model, page, SNAPSHOT_VIEW, args.offset);
         return undefined;
       }),

@@ -50,6 +50,11 @@ Examples:
     .action(
       action<SqlOptions>(scope, async (ctx, options, [sql]) => {
         const { parseNamedParams, runReadOnlySql } = await ctx.library();
+        // Not offered through the endpoint: the SQL would run with the serving process's rights, not the caller's.
+        await ctx.refuseIfServed(
+          "ad-hoc SQL is not run by the serving process, whose rights are not the caller's",
+          'query a copy: `tradedb backup`, `tradedb restore latest --to /tmp/copy.duckdb`, then `tradedb --database /tmp/copy.duckdb query sql ...`',
+        );
         const params = parseNamedParams(options.param);
         const readDirectories = await readableDirectories(ctx, options);
         const pool = await ctx.openPool({ readOnly: true, sandbox: { readDirectories } });

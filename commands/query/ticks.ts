@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { TickPage } from '../../src/admin.js';
 import { action, type CliScope } from '../cli/action.js';
 import { coldTierHint } from './cold-hint.js';
 import {
@@ -61,20 +62,15 @@ Examples:
             });
           }
         }
-        const pool = await ctx.openPool({ readOnly: true });
-        const market = new lib.MarketDataRepository(pool);
-        const filter = { ...args, symbol: flags.symbol, exchange: flags.exchange };
-        const page = flags.includeCold
-          ? await market.findTicksAcrossTiers({
-              symbol: flags.symbol,
-              since: args.since,
-              until: args.until,
-              limit: args.limit,
-              now: args.now,
-            })
-          : await market.findTicks(filter);
+        // With --include-cold the route reads the Parquet cold tier of the process that runs it.
+        const page = await ctx.call<TickPage>('query/ticks', {
+          ...args,
+          symbol: flags.symbol,
+          exchange: flags.exchange,
+          includeCold: flags.includeCold,
+        });
         await printPage(ctx, await ctx.renderer(), model, page, TICK_VIEW, args.offset);
-        if (!flags.includeCold && page.rows.length === 0) await coldTierHint(ctx, pool, args);
+        coldTierHint(ctx, page.retired_days);
         return undefined;
       }),
     );

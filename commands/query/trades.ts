@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { Page, Trade } from '../../src/index.js';
 import { action, type CliScope } from '../cli/action.js';
 import {
   addListOptions,
@@ -46,21 +47,13 @@ Examples:
         checkNamedFlag(lib, model, 'symbol', 'symbol', flags.symbol);
         checkNamedFlag(lib, model, 'side', 'side', flags.side);
         checkNamedFlag(lib, model, 'exchange', 'exchange', flags.exchange);
-        const byId = flags.order !== undefined && lib.isUuid(flags.order);
-        const pool = await ctx.openPool({ readOnly: true });
-        let orderId = byId ? flags.order : undefined;
-        if (flags.order !== undefined && !byId) {
-          // Not a UUID: a client_order_id, which must name an order.
-          const order = await new lib.OrderRepository(pool).findByClientOrderId(flags.order);
-          if (!order) throw new lib.NotFoundError(`no order with client_order_id "${flags.order}"`);
-          orderId = order.order_id;
-        }
-        const page = await new lib.TradeRepository(pool).findAll({
+        // The route resolves a client_order_id to its order (exit 66 when none has it).
+        const page = await ctx.call<Page<Trade>>('query/trades', {
           ...args,
-          order_id: orderId,
+          order: flags.order,
           symbol: flags.symbol,
           exchange: flags.exchange,
-          side: flags.side as (typeof lib.ORDER_SIDES)[number] | undefined,
+          side: flags.side,
         });
         await printPage(ctx, await ctx.renderer(), model, page, TRADE_VIEW, args.offset);
         return undefined;

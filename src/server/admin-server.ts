@@ -4,6 +4,7 @@ import type { Pool } from '../pool/pool.js';
 import { TOOL_VERSION } from '../version.js';
 import { ArgReader } from './args.js';
 import { claimSocketPath } from './claim-socket.js';
+import { headersCheckInterval } from './headers-check.js';
 import type { ServerIdentity } from './identity.js';
 import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { argsOf, BadRequest, readJsonArgs } from './request-body.js';
@@ -35,7 +36,10 @@ export interface AdminServerOptions {
   metricsListen?: string;
   /** Largest JSON request body (default 1 MiB); an upload's body is the route's and not limited here. */
   maxBodyBytes?: number;
-  /** How long a request's headers may take to arrive (default 10 s): a slow sender is cut off. */
+  /**
+   * How long a request's headers may take to arrive (default 10 s), on the
+   * socket and on the metrics listener: a slow sender is cut off.
+   */
   headersTimeoutMs?: number;
 }
 
@@ -75,6 +79,8 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const metrics = options.metrics ?? registryMetrics(pool);
   const running = new Map<ServerResponse, AbortController>();
+  /** Every request being answered; those not in `running` are still reading their arguments. */
+  const answering = new Set<ServerResponse>();
   const settled = new Set<Promise<void>>();
 
   const log = (entry: RequestLogEntry) => {
@@ -106,7 +112,11 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
         });
       });
     settled.add(done);
-    void done.finally(() => settled.delete(done));
+    answering.add(response);
+    void done.finally(() => {
+      settled.delete(done);
+      answering.delete(response);
+    });
   };
 
   type Result = { outcome: RequestLogEntry['outcome']; code?: string };
@@ -182,8 +192,15 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
     }
   }
 
-  const server = http.createServer({ maxHeaderSize: 16 * 1024 }, handle);
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const server = http.createServer(
+    {
+      maxHeaderSize: 16 * 1024,
+      connectionsCheckingInterval: headersCheckInterval(headersTimeout),
+    },
+    handle,
+  );
+  server.headersTimeout = headersTimeout;
   server.requestTimeout = 0; // an upload may be long; headersTimeout and the socket timeout cut off a slow sender
   server.keepAliveTimeout = 5_000;
   server.maxConnections = 1_000;
@@ -192,8 +209,8 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
     // An idle connection with no job on it; a job's own connection is never idle long (it streams).
     socket.destroy();
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(`HTTP/1.1 ${clientErrorStatus(error)}\r\nconnection: close\r\n\r\n`);
     else socket.destroy();
   });
 
@@ -201,7 +218,9 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   let metricsListener: MetricsListener | undefined;
   const listen = options.metricsListen ?? pool.config.server.metrics_listen;
   try {
-    if (listen !== '') metricsListener = await listenMetrics(listen, metrics, (entry) => log(entry));
+    if (listen !== '') {
+      metricsListener = await listenMetrics(listen, metrics, (entry) => log(entry), headersTimeout);
+    }
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     release();
@@ -226,6 +245,8 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
         for (const controller of running.values()) {
           controller.abort(new Error('the admin server is stopping'));
         }
+        // A caller still sending its arguments (or stalling) has no job to clean up: cut it off.
+        for (const response of answering) if (!running.has(response)) response.socket?.destroy();
         await Promise.allSettled([...settled]);
         server.closeAllConnections();
         await stopped;
@@ -256,6 +277,13 @@ function sendError(response: ServerResponse, status: number, error: unknown): vo
   sendJson(response, status, { error });
 }
 
+/** The status line for a request Node's parser gave up on: too slow, too big, or not HTTP. */
+function clientErrorStatus(error: NodeJS.ErrnoException): string {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return '408 Request Timeout';
+  if (error.code === 'HPE_HEADER_OVERFLOW') return '431 Request Header Fields Too Large';
+  return '400 Bad Request';
+}
+
 function refuse(
   response: ServerResponse,
   status: number,
@@ -263,6 +291,8 @@ function refuse(
   allow?: string,
 ): { outcome: 'error'; code: string } {
   if (allow) response.setHeader('allow', allow);
+  // A refused request's body (too big, or never looked at) is not drained to keep the connection: it is closed.
+  response.setHeader('connection', 'close');
   const code = status === 404 ? 'NOT_FOUND' : 'USAGE';
   sendError(response, status, { code, message, retryable: false });
   return { outcome: 'error', code };

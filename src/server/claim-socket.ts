@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import net from 'node:net';
 import { ConfigError, DatabaseLockedError, IoError } from '../errors.js';
-import { checkSocketFolder, checkSocketPathLength } from './socket-path.js';
+import { checkSocketPath } from './socket-path.js';
 
 /**
  * Makes `server` listen on `socketPath`, owner-only, and returns what
@@ -12,8 +12,7 @@ import { checkSocketFolder, checkSocketPathLength } from './socket-path.js';
  * is never removed.
  */
 export async function claimSocketPath(server: Server, socketPath: string): Promise<() => void> {
-  checkSocketPathLength(socketPath);
-  checkSocketFolder(socketPath);
+  checkSocketPath(socketPath);
   const state = await probeSocket(socketPath);
   if (state === 'live') {
     throw new DatabaseLockedError(`another admin endpoint already answers at ${socketPath}`, undefined, {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { ConfigError, IoError } from '../errors.js';
 import type { RequestLogEntry } from './admin-server.js';
+import { headersCheckInterval } from './headers-check.js';
 
 export interface MetricsListener {
   address: { host: string; port: number };
@@ -28,9 +29,11 @@ export async function listenMetrics(
   listen: string,
   metrics: () => Promise<string>,
   log: (entry: RequestLogEntry) => void,
+  headersTimeoutMs = 10_000,
 ): Promise<MetricsListener> {
   const { host, port } = parseListen(listen);
-  const server = http.createServer(async (request, response) => {
+  const checking = { connectionsCheckingInterval: headersCheckInterval(headersTimeoutMs) };
+  const server = http.createServer(checking, async (request, response) => {
     const started = performance.now();
     const path = (request.url ?? '/').split('?', 1)[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -56,8 +59,8 @@ export async function listenMetrics(
       transport: 'tcp',
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  server.headersTimeout = headersTimeoutMs;
+  server.requestTimeout = Math.max(headersTimeoutMs, 10_000);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) =>
       reject(new IoError(`cannot listen on ${host}:${port} for metrics: ${error.message}`, { cause: error })),

@@ -21,6 +21,15 @@ export function adminSocketPath(config: TradeDbConfig): string {
   return `${path.resolve(config.database_path)}.sock`;
 }
 
+/**
+ * The checks made before binding the admin socket (its length, its folder),
+ * for a front end that wants to refuse before it changes anything.
+ */
+export function checkSocketPath(socketPath: string): void {
+  checkSocketPathLength(socketPath);
+  checkSocketFolder(socketPath);
+}
+
 /** A socket path Linux can bind, or a ConfigError that says how to choose one. */
 export function checkSocketPathLength(socketPath: string): void {
   const bytes = Buffer.byteLength(socketPath);

@@ -33,6 +33,8 @@ export type WireValue = string | number | boolean | null | WireValue[] | { [key:
 const BIGINT = '$bigint';
 const DATE = '$date';
 const NUMBER = '$number';
+/** Wraps a data object that would read as a tag (one member named like `$date`). */
+const OBJECT = '$object';
 
 /** A value for the wire; `undefined` object members are dropped, as JSON does. */
 export function toWire(value: unknown): WireValue {
@@ -56,7 +58,8 @@ export function toWire(value: unknown): WireValue {
   for (const [key, item] of Object.entries(value)) {
     if (item !== undefined) out[key] = toWire(item);
   }
-  return out;
+  const keys = Object.keys(out);
+  return keys.length === 1 && keys[0]!.startsWith('$') ? { [OBJECT]: out } : out;
 }
 
 /** The value `toWire` was given back (Dates and bigints included). */
@@ -71,7 +74,14 @@ export function fromWire(value: unknown): unknown {
       if (key === DATE) return new Date(item);
       if (key === NUMBER) return Number(item);
     }
+    if (key === OBJECT && item !== null && typeof item === 'object' && !Array.isArray(item)) {
+      return membersFromWire(Object.entries(item));
+    }
   }
+  return membersFromWire(entries);
+}
+
+function membersFromWire(entries: [string, unknown][]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, item] of entries) out[key] = fromWire(item);
   return out;

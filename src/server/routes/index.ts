@@ -4,11 +4,29 @@ import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
 import { backupRoute } from './backup.js';
 import { exportPartitionsRoute } from './export-partitions.js';
+import { ordersRoute, positionsRoute, snapshotsRoute, tradesRoute } from './lists.js';
+import { barsRoute, ticksRoute } from './market.js';
+import { migrateStatusRoute, migrateUpRoute, migrateValidateRoute } from './migrate.js';
 import { orderRoute } from './order.js';
+import { partitionsRoute } from './partitions.js';
+import { statsRoute } from './stats.js';
 
 /** Every route of the admin endpoint: the whole of what a caller can make a server do. */
 export const ROUTES: readonly Route<unknown, unknown>[] = [
   untyped(orderRoute),
+  // Lookups: one page of a list, checked against its model.
+  untyped(ordersRoute),
+  untyped(tradesRoute),
+  untyped(positionsRoute),
+  untyped(ticksRoute),
+  untyped(barsRoute),
+  untyped(snapshotsRoute),
+  // The state of the database and its schema.
+  untyped(statsRoute),
+  untyped(partitionsRoute),
+  untyped(migrateStatusRoute),
+  untyped(migrateValidateRoute),
+  untyped(migrateUpRoute),
   // Jobs: long, streaming progress, cancelled when the caller goes away.
   untyped(backupRoute),
   untyped(exportPartitionsRoute),
