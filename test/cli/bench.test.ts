@@ -94,6 +94,7 @@ describe('tradedb bench', () => {
       ['service append p99 during backup --method file', undefined],
       ['longest service write stall during backup --method file', undefined],
       ['backup --method file through the endpoint, service appending', 1.5],
+      ['service append p99 during export-partitions', undefined],
       ['service ingest rate during export-partitions', undefined],
     ]);
     const budgets = results.filter((item) => item.budget !== null);

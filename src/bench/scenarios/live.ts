@@ -250,6 +250,20 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
       note: `whole processes, median of ${backups.routed.length}${smallDatabase}`,
     }),
     row({
+      metric: 'service append p99 during export-partitions',
+      unit: 'ms',
+      layer: percentile(
+        exportSamples.map(([, ms]) => ms),
+        99,
+      ),
+      baseline: percentile(
+        quietSamples.map(([, ms]) => ms),
+        99,
+      ),
+      baseline_is: `the same service, no job running (${SERVICE_BATCH_ROWS}-tick appends)`,
+      note: `${exportSamples.length} appends during the export; longest ${Math.round(maxOf(exportSamples.map(([, ms]) => ms)) ?? 0)} ms`,
+    }),
+    row({
       metric: 'service ingest rate during export-partitions',
       unit: 'rows/s',
       layer: rate('export', exportSamples),
