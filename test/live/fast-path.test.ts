@@ -48,12 +48,12 @@ describe('the launcher fast path for query order --json', () => {
   });
 
   /** The built launcher as a child process; `loaded` is what it loaded (CommonJS modules, shared objects). */
-  async function launch(argv: string[]) {
+  async function launch(argv: string[], env: Record<string, string> = {}) {
     const log = path.join(dir, 'loaded.log');
     fs.rmSync(log, { force: true });
     const run = await spawnBin(argv, {
       cwd: dir,
-      env: { LOADED_LOG: log, NODE_OPTIONS: `--require=${REPORT_LOADED}` },
+      env: { LOADED_LOG: log, NODE_OPTIONS: `--require=${REPORT_LOADED}`, ...env },
     }).done;
     const loaded = fs.readFileSync(log, 'utf8');
     const result: CliResult = { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr };
@@ -61,9 +61,11 @@ describe('the launcher fast path for query order --json', () => {
   }
 
   it('answers through the endpoint with the bytes the full CLI prints, loading neither the CLI nor DuckDB', async () => {
+    // The database named by the flag, and by a config file found the way the CLI finds it (-c here).
+    fs.writeFileSync(path.join(dir, 'live.toml'), `database_path = "fast.duckdb"\n`);
     const runs = [
       ['query', 'order', filled.order_id, '--json', '--database', db],
-      ['--database', db, '-q', 'query', 'order', filled.client_order_id, '--format=json'],
+      ['-c', 'live.toml', '-q', 'query', 'order', filled.client_order_id, '--format=json'],
     ];
     const direct = await Promise.all(runs.map((argv) => cli(argv, { cwd: dir })));
     const requests: string[] = [];
@@ -82,6 +84,11 @@ describe('the launcher fast path for query order --json', () => {
       }
       expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(2);
 
+      // TRADEDB_NO_FAST_PATH leaves every command to the full CLI (which accepts the variable).
+      const full = await launch(runs[0]!, { TRADEDB_NO_FAST_PATH: '1' });
+      expect(full.result).toEqual(direct[0]);
+      expect(full.loaded).toContain('commander');
+
       // Not found: the full CLI asks again and reports it as always (exit 66, its message).
       const missing = ['query', 'order', 'no-such-order', '--json', '--database', db];
       const routedMissing = await cli(missing, { cwd: dir });
@@ -89,7 +96,7 @@ describe('the launcher fast path for query order --json', () => {
       expect(result).toEqual(routedMissing);
       expect(result.code).toBe(66);
       expect(loaded).toContain('commander');
-      expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(5);
+      expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(6);
 
       // Its library call sends the lookup with the identity request, and trusts the answer only for this database.
       const here = await testConfig({ database_path: db });
