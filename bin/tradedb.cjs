@@ -41,7 +41,9 @@ function answerWithoutLoading() {
 // CLI, commander or DuckDB load (dist/cli/fast-query-order.cjs, from commands/cli/). It
 // answers only when all is plain; otherwise (or on any error) the full CLI runs the command.
 async function answerThroughServer() {
-  if (!args.includes('query')) return false;
+  // A first look, so that other commands do not even load the file: it decides the rest.
+  const json = args.some((arg) => arg === '--json' || arg.startsWith('--format'));
+  if (!json || !args.includes('query') || !args.includes('order')) return false;
   let fast;
   try {
     fast = require(path.join(built, 'fast-query-order.cjs'));
