@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { throwIfAborted } from '../alternate.js';
 import { BUDGETS, result } from '../budgets.js';
 import type { ScenarioContext } from '../context.js';
 import { removeFolder } from '../disk.js';
@@ -73,7 +74,11 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
   const library = builtLibrary();
   const built =
     library !== undefined && fs.existsSync(path.join(path.dirname(ctx.bin), '..', 'dist', 'cli', 'main.js'));
-  if (!built) return unbuilt(ctx, started);
+  if (!built)
+    return unmeasured(
+      started,
+      `skipped: the CLI or the library is not built (${ctx.bin}); run npm run build`,
+    );
 
   ctx.step('preparing the database');
   const pool = await workspace.openPool(config);
@@ -107,7 +112,10 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
 
   const run = async (args: readonly string[], what: string): Promise<ProcessRun> => {
     const done = await timeProcess(args, spawnSettings);
-    if (done.code !== 0) throw new Error(`${what} exited ${done.code}: ${done.stderr.trim().split('\n')[0]}`);
+    if (done.code !== 0)
+      throw new ProcessFailed(
+        `${what} exited ${done.code}: ${done.stderr.trim().split('\n')[0]?.slice(0, 200)}`,
+      );
     return done;
   };
   /** Runs a job through the endpoint as a whole process, recording its window of the service's life. */
@@ -123,10 +131,19 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
     windows.push({ kind: 'quiet', start, end: epochMs() });
   };
 
-  for (let block = 0; block < sizes.blocks; block++) {
-    // Raw first in even blocks, routed first in odd ones: neither always runs on a warmer cache.
-    const sides = [rawBlock, routedBlock];
-    for (const side of block % 2 === 0 ? sides : sides.reverse()) await side(block);
+  try {
+    for (let block = 0; block < sizes.blocks; block++) {
+      // Raw first in even blocks, routed first in odd ones: neither always runs on a warmer cache.
+      const sides = [rawBlock, routedBlock];
+      for (const side of block % 2 === 0 ? sides : sides.reverse()) {
+        throwIfAborted(ctx.signal);
+        await side(block);
+      }
+    }
+  } catch (error) {
+    // A command that failed is a finding of this scenario, not the end of `bench all`.
+    if (!(error instanceof ProcessFailed)) throw error;
+    return unmeasured(started, `failed: ${error.message}`);
   }
 
   async function rawBlock(): Promise<void> {
@@ -147,6 +164,7 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
       env,
     });
     try {
+      throwIfAborted(ctx.signal);
       ctx.step('routed lookups (service paused)');
       // The raw side reads a file nobody writes: the routed side gets a service that does not write either.
       await service.pause();
@@ -302,7 +320,10 @@ function mib(bytes: number): number {
   return Math.round(bytes / (1024 * 1024));
 }
 
-function unbuilt(ctx: ScenarioContext, started: number): ScenarioReport {
+class ProcessFailed extends Error {}
+
+/** The scenario's budgeted row without numbers, and why. */
+function unmeasured(started: number, note: string): ScenarioReport {
   return {
     scenario: 'live',
     results: [
@@ -314,7 +335,7 @@ function unbuilt(ctx: ScenarioContext, started: number): ScenarioReport {
         baseline: null,
         baseline_is: 'raw-lookup.mjs opening the file itself (service stopped)',
         budget: BUDGETS.routedQueryOrderProcess,
-        note: `skipped: the CLI or the library is not built (${ctx.bin}); run npm run build`,
+        note,
       }),
     ],
     details: {},
