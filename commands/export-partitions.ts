@@ -78,6 +78,8 @@ Each partition is written to a hidden staging folder and moved into
 <root>/<table>/date=YYYY-MM-DD/ only when complete; a failed partition is
 reported and the others still run (exit code of the first failure, e.g. 74
 for a full disk). Nothing to do exits 0 and writes nothing.
+Beside a live service the export runs in the serving process; --out may then
+only be its export.directory (exit 64 otherwise).
 
 Examples:
   $ tradedb export-partitions                               nightly export
@@ -145,13 +147,14 @@ type RunOptions = Pick<ExportPartitionsOptions, 'dryRun' | 'onEvent' | 'afterSte
 /**
  * How this command runs the export: through the live endpoint when a
  * service holds the database (the job runs there, its events come back),
- * else on a pool opened here (read-only for a dry run).
+ * else on a pool opened here (read-only for a dry run). A routed run's
+ * test pause is the server's own (afterStep stays in this process).
  */
 async function exportRunner(
   ctx: CommandContext,
   lib: Library,
   request: ExportRequest,
-  dryRun: boolean,
+  readOnly: boolean,
 ): Promise<(options: RunOptions) => Promise<ExportReport>> {
   if (await ctx.server()) {
     return async ({ dryRun, onEvent }) => {
@@ -163,7 +166,7 @@ async function exportRunner(
       return lib.exportReportFromWire(report);
     };
   }
-  const pool = await ctx.openPool({ readOnly: dryRun });
+  const pool = await ctx.openPool({ readOnly });
   return (options) => lib.exportPartitions(pool, { ...request, ...options });
 }
 

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Command } from 'commander';
-import type { ImportKind, ImportProgress, ImportResult } from '../src/admin.js';
+import type { ImportEvent, ImportKind, ImportProgress, ImportResult } from '../src/admin.js';
 import { action, type CliScope } from './cli/action.js';
 import type { CommandContext } from './cli/context.js';
 import type { Library } from './cli/library.js';
+import { openRejectsCopy } from './import-rejects.js';
 import { statusLine } from './render/status-line.js';
 
 interface ImportFlags {
@@ -37,6 +38,9 @@ the first bad rows by file line (the header is line 1).
 Trades are recorded as fills: their orders' filled quantity and status and the
 positions move with them. Orders are imported as pending, open, cancelled,
 rejected or expired with nothing filled; import their fills as trades.
+Beside a live service the file's bytes are sent to the serving process, which
+imports them (it never opens a path it is given); the rejects come back and
+--rejects is written here.
 
 Examples:
   $ tradedb import ticks ticks-2026-11-27.csv
@@ -63,21 +67,26 @@ Examples:
             hint: 'run `tradedb init` or `tradedb migrate up` first',
           });
         }
+        const server = await ctx.server();
+        const options = {
+          kind: kind as ImportKind,
+          dryRun: flags.dryRun ?? false,
+          reportLimit: SHOWN_REJECTS,
+        };
         const result = await ctx.trackJob(
           'import',
           async () => {
-            const pool = await ctx.openPool({ readOnly: flags.dryRun ?? false });
             const progress = progressLine(ctx);
             let done: ImportResult;
             try {
-              done = await lib.importFile(pool, {
-                kind: kind as ImportKind,
-                file: source,
-                dryRun: flags.dryRun,
-                rejectsFile,
-                reportLimit: SHOWN_REJECTS,
-                onProgress: progress.update,
-              });
+              done = server
+                ? await routedImport(ctx, lib, { ...options, source, rejectsFile }, progress.update)
+                : await lib.importFile(await ctx.openPool({ readOnly: options.dryRun }), {
+                    ...options,
+                    file: source,
+                    rejectsFile,
+                    onProgress: progress.update,
+                  });
             } finally {
               progress.clear();
             }
@@ -104,6 +113,40 @@ Examples:
         return undefined;
       }),
     );
+}
+
+/**
+ * The import run by the serving process, which may not read the caller's
+ * files: it gets the bytes, and the name for its messages. A rejects file
+ * comes back as text and is written here.
+ */
+async function routedImport(
+  ctx: CommandContext,
+  lib: Library,
+  request: { kind: ImportKind; dryRun: boolean; reportLimit: number; source: string; rejectsFile?: string },
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportResult> {
+  const { source, rejectsFile, ...options } = request;
+  const rejects = rejectsFile === undefined ? undefined : await openRejectsCopy(lib, rejectsFile);
+  try {
+    const result = await ctx.call<ImportResult>(
+      'import',
+      { ...options, name: source, rejectsName: rejectsFile },
+      {
+        onEvent: (data) => {
+          const event = data as ImportEvent;
+          if (event.type === 'progress') onProgress(event);
+          else if (event.type === 'rejects') rejects?.write(event.text);
+        },
+        upload: () => fs.createReadStream(source),
+      },
+    );
+    await rejects?.commit();
+    return result;
+  } catch (error) {
+    await rejects?.discard();
+    throw error;
+  }
 }
 
 /** The error for a file with bad rows, after the first of them were printed on stderr. */

@@ -134,6 +134,7 @@ export { didYouMean } from './util/suggest.js';
 
 // Live operation: the admin endpoint of a process holding the database
 
+export type { BarPage } from './repositories/market-data-repository.js';
 export {
   type AdminServer,
   type AdminServerOptions,
@@ -144,7 +145,6 @@ export { AdminClient, type CallOptions, callIfServed, findAdminServer } from './
 export type { ServerIdentity } from './server/identity.js';
 export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
-// Jobs through the endpoint
 export type { BackupEvent } from './server/routes/backup.js';
 export {
   exportEventFromWire,
@@ -152,6 +152,7 @@ export {
   type WireExportEvent,
   type WireExportReport,
 } from './server/routes/export-partitions.js';
+export type { ImportEvent } from './server/routes/import.js';
 export { findRoute, ROUTES, runRoute } from './server/routes/index.js';
 export { MAX_LIST_CONDITIONS, MAX_LIST_LIMIT } from './server/routes/list-args.js';
 export type { TickPage } from './server/routes/market.js';

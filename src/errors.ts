@@ -69,6 +69,7 @@ export type FixCode =
   | 'backup-folder'
   | 'apply-migrations'
   | 'list-backups'
+  | 'list-orders'
   | 'other-backup'
   | 'write-config'
   | 'server-folder';

@@ -112,7 +112,7 @@ export type {
   TickFilter,
   TradeFilter,
 } from './repositories/filters.js';
-export { type BarPage, MarketDataRepository } from './repositories/market-data-repository.js';
+export { MarketDataRepository } from './repositories/market-data-repository.js';
 export { MetricsRepository } from './repositories/metrics-repository.js';
 export type { RepositoryOptions } from './repositories/options.js';
 export { OrderRepository, type UpdateStatusOptions } from './repositories/order-repository.js';

@@ -27,6 +27,10 @@ export function makeBackupCommand(scope: CliScope): Command {
     .addHelpText(
       'after',
       `
+Beside a live service (a process serving the admin endpoint) the backup runs
+in that process, on its pool; --out may then only be its backup.directory
+(exit 64 otherwise). list, verify and prune read only the backup folder.
+
 Examples:
   $ tradedb backup --keep 7 --wait 2m       nightly, from cron
   $ tradedb backup --method export --json   Parquet, readable by other DuckDB versions

@@ -1,4 +1,4 @@
-import type { BackupMethod, BackupResult } from '../../src/admin.js';
+import type { BackupEvent, BackupMethod, BackupResult } from '../../src/admin.js';
 import type { HandlerResult } from '../cli/action.js';
 import type { CommandContext } from '../cli/context.js';
 import { backupProgress } from './progress.js';
@@ -30,7 +30,7 @@ export async function runBackupCommand(ctx: CommandContext, flags: BackupFlags):
           return ctx.call<BackupResult>(
             'backup',
             { method: flags.method, directory, keep },
-            { onEvent: (event) => progress.event(event as Parameters<typeof progress.event>[0]) },
+            { onEvent: (event) => progress.event(event as BackupEvent) },
           );
         }
         const { config } = await ctx.config();

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ChalkInstance as Chalk } from 'chalk';
 import type { AdminClient, ConfigOverride, JobMeasure, Sandbox } from '../../src/admin.js';
 import type { LoadedConfig, Observer, Pool } from '../../src/index.js';
@@ -165,6 +166,7 @@ export class CommandContext {
       return server.call<R>(route, args, {
         ...(this.io.signal ? { signal: this.io.signal } : {}),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        ...(options.upload ? { upload: options.upload() } : {}),
       });
     }
     const lib = await this.library();
@@ -392,6 +394,8 @@ export interface CallRouteOptions {
   readOnly?: boolean;
   /** A pool for this call alone, closed after it, so the file is not held between calls (a watch). */
   poolPerCall?: boolean;
+  /** The body of an upload route (the file to import), made only when the call goes to a server. */
+  upload?: () => Readable;
 }
 
 /** Back to the start of the line and erase it. */

@@ -23,6 +23,7 @@ export const CLI_HINTS: Record<FixCode, string> = {
   'backup-folder': 'give --out (or backup.directory) a folder, new or existing',
   'apply-migrations': 'run `tradedb migrate up` first',
   'list-backups': 'tradedb backup list shows the backups',
+  'list-orders': 'list recent orders with `tradedb query orders`',
   'other-backup': 'this backup cannot be trusted; use another one (tradedb backup list)',
   'write-config': 'check the path, or run `tradedb init` to write one',
   'server-folder':

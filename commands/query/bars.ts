@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { BarPage } from '../../src/index.js';
+import type { BarPage } from '../../src/admin.js';
 import { action, type CliScope } from '../cli/action.js';
 import {
   addListOptions,

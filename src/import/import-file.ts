@@ -35,11 +35,12 @@ export async function importFile(pool: Pool, options: ImportOptions): Promise<Im
   const started = performance.now();
   const target = importTarget(options.kind);
   const file = path.resolve(options.file);
+  const name = options.displayName ?? file;
   const dryRun = options.dryRun ?? false;
   const work = (session: Session) =>
     cancellableOn(session, options.signal, IMPORT_CANCELLED, async () => {
       await assertTableExists(session, target.table);
-      const source = await openSource(session, target, file);
+      const source = await openSource(session, target, file, name);
       // Each progress event is also a point where a cancel is noticed.
       const onProgress = (event: ImportProgress) => {
         options.onProgress?.(event);
@@ -49,7 +50,7 @@ export async function importFile(pool: Pool, options: ImportOptions): Promise<Im
       return {
         kind: options.kind,
         table: target.table,
-        file,
+        file: name,
         format: source.format,
         dry_run: dryRun,
         ...outcome,

@@ -25,25 +25,27 @@ export interface ImportSource {
 /**
  * Opens the file's header and checks it against the table: every column
  * named must be one of the table's (any order), none twice, and every
- * non-nullable column without a default must be there.
+ * non-nullable column without a default must be there. Messages call the
+ * file `name` (an uploaded file's own name, not where it was staged).
  */
 export async function openSource(
   session: Session,
   target: ImportTarget,
   file: string,
+  name = file,
 ): Promise<ImportSource> {
-  const format = importFormatOf(file);
-  if (format === undefined) {
-    throw new ValidationError(`${file}: not a .csv or .parquet file`, {
+  const format = importFormatOf(name);
+  if (format === undefined || importFormatOf(file) !== format) {
+    throw new ValidationError(`${name}: not a .csv or .parquet file`, {
       hint: 'name the file *.csv or *.parquet',
     });
   }
-  if (!fs.existsSync(file)) throw new NotFoundError(`no file ${file}`);
+  if (!fs.existsSync(file)) throw new NotFoundError(`no file ${name}`);
   const header = format === 'csv' ? await readCsvHeader(file) : await parquetColumns(session, file);
   if (header === undefined) {
-    throw new ValidationError(`${file}: the file is empty; line 1 must be a header naming the columns`);
+    throw new ValidationError(`${name}: the file is empty; line 1 must be a header naming the columns`);
   }
-  checkHeader(target, header, format === 'csv' ? `${file} line 1 (header)` : `${file} (schema)`);
+  checkHeader(target, header, format === 'csv' ? `${name} line 1 (header)` : `${name} (schema)`);
   return { file, format, header };
 }
 

@@ -16,6 +16,11 @@ export interface ImportOptions {
   kind: ImportKind;
   /** A `.csv` (also `.csv.gz`, `.csv.zst`) or `.parquet` file with a header naming the table's columns. */
   file: string;
+  /**
+   * What messages and the result call the file (default: its resolved
+   * path): a service importing an uploaded copy names the sender's file.
+   */
+  displayName?: string;
   /** Validate every row and report; write nothing. Works on a read-only pool. */
   dryRun?: boolean;
   /** Also write every reject to this CSV file (replaced atomically; header-only when nothing was rejected). */

@@ -219,6 +219,8 @@ async function callRoute(
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      // An answer before the whole upload was sent (a refused argument): stop reading the file.
+      if (options.upload && !options.upload.readableEnded) options.upload.destroy();
       if (error) reject(error);
       else resolve(value);
     };
@@ -256,7 +258,15 @@ async function callRoute(
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', (error) => settle(unreachable(socketPath, error)));
-    if (options.upload) options.upload.pipe(request);
-    else request.end(argsText);
+    if (options.upload) {
+      // A file that cannot be read mid-upload ends the call; the server then sees the body cut short and cancels.
+      options.upload.on('error', (error) => {
+        request.destroy();
+        settle(new IoError(`cannot read the file to upload: ${error.message}`, { cause: error }));
+      });
+      options.upload.pipe(request);
+    } else {
+      request.end(argsText);
+    }
   });
 }

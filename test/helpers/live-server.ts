@@ -1,5 +1,7 @@
 import { type AdminServer, type AdminServerOptions, startAdminServer } from '../../src/admin.js';
 import { Pool } from '../../src/index.js';
+import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
+import { waitFor } from './bin.js';
 import { atFileEnd } from './cleanup.js';
 import { testConfig } from './config.js';
 
@@ -42,4 +44,25 @@ export async function serveInProcess(
   };
   atFileEnd(stop);
   return { pool, server, stop };
+}
+
+/**
+ * Runs `work` while routed jobs of a server in this process pause after
+ * `step` until their caller goes away (the TRADEDB_TEST_ROUTE_PAUSE seam),
+ * then waits until the server has no job left: a cancelled job has then
+ * finished its cleanup, and the test can look for leftovers.
+ */
+export async function withRoutesPausedAt<T>(
+  live: LiveServer,
+  step: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  process.env[ROUTE_PAUSE_ENV] = step;
+  try {
+    const result = await work();
+    await waitFor(() => live.server.running === 0, 30_000, 'the cancelled job to end');
+    return result;
+  } finally {
+    delete process.env[ROUTE_PAUSE_ENV];
+  }
 }

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
-import { serveInProcess } from '../helpers/live-server.js';
+import { serveInProcess, withRoutesPausedAt } from '../helpers/live-server.js';
 import {
   type CliDatabase,
   cliDatabase,
@@ -38,6 +39,18 @@ describe('export-partitions through the admin endpoint', () => {
     const runs = [
       ['export-partitions', '--dry-run', '--json'],
       ['export-partitions', '--json'],
+      // A range, one table, and --force: the warm day again (the hot days stay out of it).
+      [
+        'export-partitions',
+        '--table',
+        'market_ticks',
+        '--from',
+        direct.day(4),
+        '--to',
+        direct.day(2),
+        '--force',
+        '--json',
+      ],
       ['export-partitions', '--apply-retention', '--dry-run', '--json'],
       ['export-partitions', '--apply-retention', '--yes', '--json'],
       ['export-partitions'],
@@ -64,9 +77,9 @@ describe('export-partitions through the admin endpoint', () => {
         expected[index],
       );
     }
-    expect(expected[3]!.code).toBe(0);
-    expect(expected[5]!.code).toBe(64);
-    expect(routes.slice(0, 5)).toEqual(['routed', 'routed', 'routed', 'routed', 'routed']);
+    expect(expected.map((result) => result.code)).toEqual([0, 0, 0, 0, 0, 0, 64]);
+    expect(JSON.parse(expected[2]!.stdout).exported).toBe(1);
+    expect(routes.slice(0, 6)).toEqual(Array(6).fill('routed'));
 
     // Nothing lost, nothing twice: warm day in both tiers, cold day in Parquet only, expired day gone.
     const inDatabase = await dbCounts(live.pool);
@@ -90,6 +103,41 @@ describe('export-partitions through the admin endpoint', () => {
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('export.directory');
     expect(fs.existsSync(elsewhere)).toBe(false);
+    await live.stop();
+  });
+
+  it('a routed export cancelled by Ctrl-C exits 130, leaves no staging, and the next run completes it', async () => {
+    const db = await cliDatabase([
+      [3, 30],
+      [6, 40],
+    ]);
+    const live = await serveInProcess(
+      db.database,
+      {},
+      { 'export.directory': db.root, 'performance.num_threads': 2, ...RETENTION },
+    );
+    const tableDir = path.join(db.root, 'market_ticks');
+    const hidden = () =>
+      fs.existsSync(tableDir)
+        ? fs.readdirSync(tableDir).filter((name) => name.startsWith('_s') || name.startsWith('.'))
+        : [];
+    const stopped = await withRoutesPausedAt(live, 'written', async () => {
+      const controller = new AbortController();
+      const running = cli(['export-partitions'], { cwd: db.dir, env: db.env, signal: controller.signal });
+      await waitFor(() => hidden().length > 0, 30_000, 'the first partition to be staged');
+      controller.abort('SIGINT');
+      return running;
+    });
+    expect(stopped.code).toBe(130);
+    expect(hidden()).toEqual([]);
+    const next = await cli(['export-partitions', '--json'], { cwd: db.dir, env: db.env });
+    expect(next.code, next.stderr).toBe(0);
+    const inDatabase = await dbCounts(live.pool);
+    for (const age of [3, 6]) {
+      expect(await parquetCount(live.pool, partitionFile(db.root, 'market_ticks', db.day(age)))).toBe(
+        inDatabase.get(db.day(age)),
+      );
+    }
     await live.stop();
   });
 });

@@ -4,6 +4,7 @@ import { ArgReader } from '../args.js';
 import type { Route, RouteContext } from '../route.js';
 import { backupRoute } from './backup.js';
 import { exportPartitionsRoute } from './export-partitions.js';
+import { importRoute } from './import.js';
 import { ordersRoute, positionsRoute, snapshotsRoute, tradesRoute } from './lists.js';
 import { barsRoute, ticksRoute } from './market.js';
 import { migrateStatusRoute, migrateUpRoute, migrateValidateRoute } from './migrate.js';
@@ -30,6 +31,7 @@ export const ROUTES: readonly Route<unknown, unknown>[] = [
   // Jobs: long, streaming progress, cancelled when the caller goes away.
   untyped(backupRoute),
   untyped(exportPartitionsRoute),
+  untyped(importRoute),
 ];
 
 /** A route's argument type is checked where it is defined; the table holds them all alike. */

@@ -31,7 +31,8 @@ export const orderRoute = defineRoute({
     order ??= await orders.findByClientOrderId(reference);
     if (!order) {
       throw new NotFoundError(`no order with order_id or client_order_id "${reference}"`, {
-        hint: 'list recent orders with `tradedb query orders`',
+        hint: 'OrderRepository.findAll lists recent orders',
+        fix: 'list-orders',
       });
     }
     trades ??= await fills.findByOrder(order.order_id);
