@@ -37,7 +37,26 @@ function answerWithoutLoading() {
   return false;
 }
 
-if (!answerWithoutLoading()) {
+// `query order <id> --json` beside a live service: asked of its admin endpoint before the
+// CLI, commander or DuckDB load (dist/cli/fast-query-order.cjs, from commands/cli/). It
+// answers only when all is plain; otherwise (or on any error) the full CLI runs the command.
+async function answerThroughServer() {
+  // A first look, so that other commands do not even load the file: it decides the rest.
+  const json = args.some((arg) => arg === '--json' || arg.startsWith('--format'));
+  if (!json || !args.includes('query') || !args.includes('order')) return false;
+  let fast;
+  try {
+    fast = require(path.join(built, 'fast-query-order.cjs'));
+  } catch {
+    return false; // not built with it
+  }
+  const text = await fast.fastQueryOrder(args, process.env, process.cwd());
+  if (text === undefined) return false;
+  print(text);
+  return true;
+}
+
+function runCli() {
   require('./threadpool.cjs').sizeThreadPool();
   import(pathToFileURL(path.join(built, 'main.js')).href).then(
     (cli) => cli.main(),
@@ -45,5 +64,12 @@ if (!answerWithoutLoading()) {
       process.stderr.write(`error: cannot load tradedb (${error.message}); run \`npm run build\`\n`);
       process.exit(70);
     },
+  );
+}
+
+if (!answerWithoutLoading()) {
+  answerThroughServer().then(
+    (answered) => answered || runCli(),
+    () => runCli(),
   );
 }

@@ -142,7 +142,7 @@ export {
   type RequestLogEntry,
   startAdminServer,
 } from './server/admin-server.js';
-export { AdminClient, type CallOptions, findAdminServer } from './server/client.js';
+export { AdminClient, type CallOptions, callIfServed, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
 export { parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';

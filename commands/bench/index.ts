@@ -44,15 +44,19 @@ By default everything happens in a temporary folder that is deleted at the
 end; the configured database is never touched. With --database PATH --yes,
 insert, query and concurrent run on PATH (adding rows of exchange BENCH, deleted
 afterwards unless --keep) and backup backs PATH up into the bench folder, which
-is made beside PATH; export and process always use scratch databases.
+is made beside PATH; export, process and live always use scratch databases.
 Every number is the layer and a raw baseline doing the same work in the same
 run, alternating after a warm-up; ratio = layer / baseline. Budgets are pass/fail
 marks, not exit codes. "process" times whole CLI processes (needs npm run build).
+"live" runs a service in a child process that holds a scratch database (at least
+200 MiB; --quick: small), serves its admin endpoint and appends ticks; it times
+\`query order --json\`, \`backup\` and \`export-partitions\` through it (needs npm run build).
 
 Examples:
   $ tradedb bench --quick
   $ tradedb bench query --rows 5000000 --symbols 500
   $ tradedb bench export --days 120                many small partitions: 120 days x 5 tables
+  $ tradedb bench live                             routed lookup, online backup, export
   $ tradedb bench all --json > bench.json
   $ tradedb bench all --markdown BENCHMARKS.md   regenerate the numbers of BENCHMARKS.md`,
     )

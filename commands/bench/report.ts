@@ -9,7 +9,16 @@ import { renderTable } from '../render/table.js';
 /** The bench report in each output format, and as the generated part of BENCHMARKS.md. */
 
 // Kept here rather than read from the library: --help must not load DuckDB.
-export const SCENARIOS = ['insert', 'query', 'concurrent', 'export', 'backup', 'process', 'all'] as const;
+export const SCENARIOS = [
+  'insert',
+  'query',
+  'concurrent',
+  'export',
+  'backup',
+  'process',
+  'live',
+  'all',
+] as const;
 
 export async function writeReport(ctx: CommandContext, report: BenchReport): Promise<void> {
   switch (ctx.format) {

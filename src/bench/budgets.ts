@@ -20,6 +20,10 @@ export const BUDGETS = {
   atMostTheBaseline: { op: '<=', ratio: 1, source: SOURCE },
   /** `backup --method file` as a whole process: at most 1.5x raw-backup.mjs. */
   fileBackupProcess: { op: '<=', ratio: 1.5, source: SOURCE },
+  /** `tradedb query order <id> --json` through a live endpoint: at most 0.35x raw-lookup.mjs opening the file. */
+  routedQueryOrderProcess: { op: '<=', ratio: 0.35, source: SOURCE },
+  /** `backup --method file` through a live endpoint while the service appends: at most 1.5x raw-backup.mjs. */
+  liveFileBackupProcess: { op: '<=', ratio: 1.5, source: SOURCE },
 } as const satisfies Record<string, BenchBudget>;
 
 /** Whether `ratio` meets `budget`; null when there is no budget or nothing was measured. */

@@ -8,6 +8,7 @@ import { runBackup } from './scenarios/backup.js';
 import { runConcurrent } from './scenarios/concurrent.js';
 import { runExport } from './scenarios/export.js';
 import { runInsert } from './scenarios/insert.js';
+import { runLive } from './scenarios/live.js';
 import { runProcess } from './scenarios/process.js';
 import { runQuery } from './scenarios/query.js';
 import { benchSettings } from './settings.js';
@@ -109,5 +110,7 @@ function runScenario(
       return runBackup(ctx);
     case 'process':
       return runProcess(ctx, options.env ?? process.env);
+    case 'live':
+      return runLive(ctx, options.env ?? process.env);
   }
 }

@@ -2,7 +2,15 @@ import type { TradeDbConfig } from '../config/schema.js';
 import type { Observer } from '../observability/observer.js';
 
 /** The scenarios of `tradedb bench`, in the order `all` runs them. */
-export const BENCH_SCENARIOS = ['insert', 'query', 'concurrent', 'export', 'backup', 'process'] as const;
+export const BENCH_SCENARIOS = [
+  'insert',
+  'query',
+  'concurrent',
+  'export',
+  'backup',
+  'process',
+  'live',
+] as const;
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
 
 /**

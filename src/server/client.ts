@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { TradeDbConfig } from '../config/schema.js';
 import { ConfigError, InterruptedError, IoError, type TradeDbError } from '../errors.js';
 import type { ServerIdentity } from './identity.js';
+import { type OneShotAnswer, requestOnce } from './one-shot.js';
 import { adminSocketPath } from './socket-path.js';
 import { errorFromWire, fromWire, toWire, type WireError } from './wire.js';
 
@@ -95,42 +96,121 @@ function unreachable(socketPath: string, error: NodeJS.ErrnoException): IoError 
   return new IoError(`cannot reach the admin endpoint at ${socketPath}: ${why}`, { cause: error });
 }
 
-function getText(socketPath: string, path: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const request = http.get({ socketPath, path, timeout: timeoutMs }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (response.statusCode === 200) resolve(text);
-        else
-          reject(
-            new IoError(`the admin endpoint at ${socketPath} answered ${response.statusCode} for ${path}`),
-          );
-      });
-      response.on('error', (error) => reject(unreachable(socketPath, error)));
-    });
-    request.on('timeout', () =>
-      request.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })),
-    );
-    request.on('error', (error) => reject(unreachable(socketPath, error)));
-  });
+async function getText(socketPath: string, path: string, timeoutMs: number): Promise<string> {
+  let answer: { status: number; body: string };
+  try {
+    answer = await requestOnce(socketPath, { method: 'GET', path, timeoutMs });
+  } catch (error) {
+    throw unreachable(socketPath, error as NodeJS.ErrnoException);
+  }
+  if (answer.status !== 200) {
+    throw new IoError(`the admin endpoint at ${socketPath} answered ${answer.status} for ${path}`);
+  }
+  return answer.body;
 }
 
-function callRoute(
+/**
+ * A call that streams nothing (no progress wanted, no upload, nothing to
+ * cancel) goes over a one-shot connection: lighter for a process that asks
+ * once and exits. Others need the streaming client below.
+ */
+async function callRouteOnce(
+  socketPath: string,
+  identity: ServerIdentity,
+  route: string,
+  argsText: string,
+): Promise<unknown> {
+  return readOnceAnswer(await sendOnce(socketPath, route, argsText), identity, route);
+}
+
+/** The POST of a one-shot call; rejects with the IoError of an unreachable endpoint. */
+async function sendOnce(socketPath: string, route: string, argsText: string): Promise<OneShotAnswer> {
+  try {
+    return await requestOnce(socketPath, {
+      method: 'POST',
+      path: `/v1/${route}`,
+      body: argsText,
+      timeoutMs: 0,
+    });
+  } catch (error) {
+    throw unreachable(socketPath, error as NodeJS.ErrnoException);
+  }
+}
+
+/** The result of a one-shot call's NDJSON answer, or the typed error it carries. */
+function readOnceAnswer(answer: OneShotAnswer, identity: ServerIdentity, route: string): unknown {
+  for (const line of answer.body.split('\n')) {
+    if (line.trim() === '') continue;
+    const message = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError };
+    if (message.error) throw errorFromWire(message.error);
+    if ('result' in message) return fromWire(message.result);
+  }
+  throw closedEarly(identity, route);
+}
+
+/**
+ * Runs a READ route on the live endpoint serving `config`'s database, in one
+ * round trip: the call goes out together with the identity request, and its
+ * answer is used only once the identity says the endpoint serves this very
+ * database (findAdminServer's check; an endpoint serving another database
+ * is its ConfigError). Resolves to `{ result }`, or undefined when no
+ * endpoint answers. For a process that asks one question and exits (the
+ * launcher's fast path): on a loaded machine each round trip between two
+ * processes waits for both to be scheduled. Never for a write route: it may
+ * reach an endpoint that serves another database before that is known.
+ */
+export async function callIfServed<R = unknown>(
+  config: TradeDbConfig,
+  route: string,
+  args: unknown,
+  options: { timeoutMs?: number } = {},
+): Promise<{ result: R } | undefined> {
+  let socketPath: string;
+  try {
+    socketPath = adminSocketPath(config);
+  } catch {
+    return undefined;
+  }
+  if (!fs.existsSync(socketPath)) return undefined;
+  const sent = sendOnce(socketPath, route, JSON.stringify({ args: toWire(args) }));
+  // Settled here so that its rejection is never unhandled while the identity is awaited.
+  const answer = sent.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  const client = await findAdminServer(config, options);
+  if (!client) return undefined;
+  const settled = await answer;
+  if ('error' in settled) throw settled.error;
+  return { result: readOnceAnswer(settled.value, client.identity, route) as R };
+}
+
+function closedEarly(identity: ServerIdentity, route: string): IoError {
+  return new IoError(
+    `the admin endpoint (pid ${identity.pid}) closed the connection before answering ${route}`,
+    {
+      hint: 'the serving process may have stopped; check it, then run the command again',
+    },
+  );
+}
+
+async function callRoute(
   socketPath: string,
   identity: ServerIdentity,
   route: string,
   args: unknown,
   options: CallOptions,
 ): Promise<unknown> {
+  const argsText = JSON.stringify({ args: toWire(args) });
+  if (!options.signal && !options.onEvent && !options.upload)
+    return callRouteOnce(socketPath, identity, route, argsText);
+  const http = await import('node:http');
   return new Promise((resolve, reject) => {
     const { signal } = options;
     if (signal?.aborted) {
       reject(new InterruptedError(String(signal.reason ?? 'interrupted')));
       return;
     }
-    const argsText = JSON.stringify({ args: toWire(args) });
     const headers: http.OutgoingHttpHeaders = options.upload
       ? { 'tradedb-args': argsText, 'content-type': 'application/octet-stream' }
       : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(argsText) };
@@ -167,12 +247,7 @@ function callRoute(
         });
         response.on('end', () => {
           take(buffer);
-          settle(
-            new IoError(
-              `the admin endpoint (pid ${identity.pid}) closed the connection before answering ${route}`,
-              { hint: 'the serving process may have stopped; check it, then run the command again' },
-            ),
-          );
+          settle(closedEarly(identity, route));
         });
         response.on('error', (error) => settle(unreachable(socketPath, error)));
       },

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
 
-// The whole-process timings of `bench process` start the built CLI.
-const SCENARIOS = ['insert', 'query', 'concurrent', 'export', 'backup', 'process'];
-/** The six budgets, by the ratio each one sets. */
-const BUDGET_COUNT = 6;
+// The whole-process timings of `bench process` and `bench live` start the built CLI.
+const SCENARIOS = ['insert', 'query', 'concurrent', 'export', 'backup', 'process', 'live'];
+/** The eight budgets, by the ratio each one sets. */
+const BUDGET_COUNT = 8;
 
 interface Result {
   scenario: string;
@@ -61,7 +61,8 @@ describe('tradedb bench', () => {
         expect.arrayContaining(['layer', 'baseline', 'ratio', 'budget', 'pass']),
       );
       // In-process scenarios always measure both sides; a whole process may only be skipped with a reason.
-      if (item.scenario !== 'process' || item.note === undefined || !/^(skipped|failed)/.test(item.note)) {
+      const wholeProcess = item.scenario === 'process' || item.scenario === 'live';
+      if (!wholeProcess || item.note === undefined || !/^(skipped|failed)/.test(item.note)) {
         expect([item.metric, typeof item.layer, typeof item.baseline, typeof item.ratio]).toEqual([
           item.metric,
           'number',
@@ -83,6 +84,19 @@ describe('tradedb bench', () => {
     expect(
       report.scenarios.find((item: { scenario: string }) => item.scenario === 'export').details,
     ).toMatchObject({ many_days: 3, many_partitions: 15 });
+    // Live operation: a service in a child process, the operator's commands through its endpoint.
+    expect(
+      results.filter((item) => item.scenario === 'live').map((item) => [item.metric, item.budget?.ratio]),
+    ).toEqual([
+      ['query order <id> --json through a live endpoint, p50', 0.35],
+      ['query order <id> --json through a live endpoint, p99', undefined],
+      ['query order <id> --json through a live endpoint against node -e 0, p50', undefined],
+      ['service append p99 during backup --method file', undefined],
+      ['longest service write stall during backup --method file', undefined],
+      ['backup --method file through the endpoint, service appending', 1.5],
+      ['service append p99 during export-partitions', undefined],
+      ['service ingest rate during export-partitions', undefined],
+    ]);
     const budgets = results.filter((item) => item.budget !== null);
     expect(new Set(budgets.map((item) => item.metric)).size).toBeGreaterThanOrEqual(BUDGET_COUNT);
     expect(fs.readdirSync(tmp)).toEqual([]);

@@ -44,6 +44,20 @@ describe('loadConfig', () => {
     expect(sources['pool.max_readers']).toBe(`file:${path.join(root, 'tradedb.toml')}`);
   });
 
+  it('searches past an empty or blank file and a folder of that name, in search order', async () => {
+    const root = tempDir();
+    write(path.join(root, 'tradedb.toml'), '[pool]\nmax_readers = 7\n');
+    const cwd = path.join(root, 'a');
+    write(path.join(cwd, 'tradedb.toml'), ' \n\t\n');
+    fs.mkdirSync(path.join(cwd, '.tradedbrc.toml'));
+    const { config, file } = await loadConfig({ cwd, env: {}, homeDir: cwd });
+    expect(file).toBe(path.join(root, 'tradedb.toml'));
+    expect(config.pool.max_readers).toBe(7);
+    // The first non-empty name of a folder wins over the next folder up.
+    write(path.join(cwd, '.config/tradedb.toml'), '[pool]\nmax_readers = 4\n');
+    expect((await loadConfig({ cwd, env: {}, homeDir: cwd })).config.pool.max_readers).toBe(4);
+  });
+
   it.each(['.tradedbrc.toml', '.config/tradedb.toml'])('finds %s', async (name) => {
     const cwd = tempDir();
     write(path.join(cwd, name), '[pool]\nmax_readers = 3\n');
