@@ -2,14 +2,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { isTradeDbError } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
 import { TOOL_VERSION } from '../version.js';
-import { ArgReader } from './args.js';
 import { claimSocketPath } from './claim-socket.js';
 import { headersCheckInterval } from './headers-check.js';
 import type { ServerIdentity } from './identity.js';
 import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { argsOf, BadRequest, readJsonArgs } from './request-body.js';
 import type { Route } from './route.js';
-import { findRoute, ROUTES } from './routes/index.js';
+import { findRoute, parseRouteArgs, ROUTES } from './routes/index.js';
 import { adminSocketPath } from './socket-path.js';
 import { errorToWire, toWire } from './wire.js';
 
@@ -80,8 +79,8 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   const metrics = options.metrics ?? registryMetrics(pool);
   const running = new Map<ServerResponse, AbortController>();
   /** Every request being answered; those not in `running` are still reading their arguments. */
-  const answering = new Set<ServerResponse>();
-  const settled = new Set<Promise<void>>();
+  /** Every request being answered, and the promise of its answer (log line included). */
+  const answering = new Map<ServerResponse, Promise<void>>();
 
   const log = (entry: RequestLogEntry) => {
     try {
@@ -111,12 +110,8 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
           transport: 'unix',
         });
       });
-    settled.add(done);
-    answering.add(response);
-    void done.finally(() => {
-      settled.delete(done);
-      answering.delete(response);
-    });
+    answering.set(response, done);
+    void done.finally(() => answering.delete(response));
   };
 
   type Result = { outcome: RequestLogEntry['outcome']; code?: string };
@@ -154,9 +149,7 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   ): Promise<Result> {
     let parsed: unknown;
     try {
-      const reader = new ArgReader(route.path, rawArgs);
-      parsed = route.parse(reader);
-      reader.done();
+      parsed = parseRouteArgs(route, rawArgs);
     } catch (error) {
       const wire = errorToWire(error);
       sendError(response, isTradeDbError(error) ? error.status : 500, wire);
@@ -241,13 +234,13 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await metricsListener?.close();
-        await waitAtMost([...settled], graceMs);
+        await waitAtMost([...answering.values()], graceMs);
         for (const controller of running.values()) {
           controller.abort(new Error('the admin server is stopping'));
         }
         // A caller still sending its arguments (or stalling) has no job to clean up: cut it off.
-        for (const response of answering) if (!running.has(response)) response.socket?.destroy();
-        await Promise.allSettled([...settled]);
+        for (const response of answering.keys()) if (!running.has(response)) response.socket?.destroy();
+        await Promise.allSettled([...answering.values()]);
         server.closeAllConnections();
         await stopped;
         release();

@@ -140,12 +140,26 @@ async function sendOnce(socketPath: string, route: string, argsText: string): Pr
 /** The result of a one-shot call's NDJSON answer, or the typed error it carries. */
 function readOnceAnswer(answer: OneShotAnswer, identity: ServerIdentity, route: string): unknown {
   for (const line of answer.body.split('\n')) {
-    if (line.trim() === '') continue;
-    const message = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError };
-    if (message.error) throw errorFromWire(message.error);
-    if ('result' in message) return fromWire(message.result);
+    const message = readLine(line);
+    if (message?.kind === 'error') throw message.error;
+    if (message?.kind === 'result') return message.value;
   }
   throw closedEarly(identity, route);
+}
+
+type AnswerLine =
+  | { kind: 'event' | 'result'; value: unknown }
+  | { kind: 'error'; error: TradeDbError }
+  | undefined;
+
+/** One NDJSON line of a route's answer (or a refusal's JSON body), decoded from the wire. */
+function readLine(line: string): AnswerLine {
+  if (line.trim() === '') return undefined;
+  const message = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError };
+  if (message.error) return { kind: 'error', error: errorFromWire(message.error) };
+  if ('result' in message) return { kind: 'result', value: fromWire(message.result) };
+  if ('event' in message) return { kind: 'event', value: fromWire(message.event) };
+  return undefined;
 }
 
 /**
@@ -229,11 +243,10 @@ async function callRoute(
       (response) => {
         let buffer = '';
         const take = (line: string) => {
-          if (line.trim() === '') return;
-          const message = JSON.parse(line) as { event?: unknown; result?: unknown; error?: WireError };
-          if (message.error) settle(errorFromWire(message.error));
-          else if ('result' in message) settle(undefined, fromWire(message.result));
-          else if ('event' in message) options.onEvent?.(fromWire(message.event));
+          const message = readLine(line);
+          if (message?.kind === 'error') settle(message.error);
+          else if (message?.kind === 'result') settle(undefined, message.value);
+          else if (message?.kind === 'event') options.onEvent?.(message.value);
         };
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {

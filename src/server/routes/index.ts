@@ -59,8 +59,13 @@ export async function runRoute(
 ): Promise<unknown> {
   const route = findRoute(path);
   if (!route) throw new NotFoundError(`no admin route ${path}`);
-  const reader = new ArgReader(path, args);
+  return route.run(pool, parseRouteArgs(route, args), context);
+}
+
+/** A caller's `args` as `route` reads them; anything it does not read, or reads wrong, is a UsageError. */
+export function parseRouteArgs(route: Route<unknown, unknown>, args: unknown): unknown {
+  const reader = new ArgReader(route.path, args);
   const parsed = route.parse(reader);
   reader.done();
-  return route.run(pool, parsed, context);
+  return parsed;
 }
