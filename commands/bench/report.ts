@@ -8,7 +8,8 @@ import { renderTable } from '../render/table.js';
 
 /** The bench report in each output format, and as the generated part of BENCHMARKS.md. */
 
-// Kept here rather than read from the library: --help must not load DuckDB.
+// Kept here rather than read from the library: commander needs the choices when the command is
+// built, before (and without) loading the library. test/cli/bench.test.ts runs every one of them.
 export const SCENARIOS = [
   'insert',
   'query',

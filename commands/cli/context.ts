@@ -8,6 +8,13 @@ import { type Library, loadLibrary } from './library.js';
 import { detectTerminal, type Terminal } from './terminal.js';
 import { untilSignal } from './test-pause.js';
 
+/** How a command opens its pool: read-only or not, sandboxed for untrusted SQL, its own cancel signal. */
+interface PoolChoice {
+  readOnly: boolean;
+  sandbox?: Sandbox;
+  signal?: AbortSignal;
+}
+
 /** The global options, as commander hands them to every subcommand. */
 export interface GlobalOptions {
   config?: string;
@@ -180,13 +187,7 @@ export class CommandContext {
     if (!options.poolPerCall) {
       return (await lib.runRoute(await this.openPool({ readOnly }), route, args, context)) as R;
     }
-    const { config } = await this.config();
-    const pool = await lib.Pool.open({
-      config,
-      readOnly,
-      signal: this.io.signal,
-      observer: await this.observer(),
-    });
+    const pool = await this.connect({ readOnly });
     try {
       return (await lib.runRoute(pool, route, args, context)) as R;
     } finally {
@@ -220,11 +221,18 @@ export class CommandContext {
    * whatever happens. Aborting `signal` (default: the command's SIGINT /
    * SIGTERM signal) interrupts every statement the pool runs.
    */
-  async openPool(options: { readOnly: boolean; sandbox?: Sandbox; signal?: AbortSignal }): Promise<Pool> {
+  async openPool(options: PoolChoice): Promise<Pool> {
+    const pool = await this.connect(options);
+    this.onCleanup(() => pool.close());
+    return pool;
+  }
+
+  /** Opens a pool the caller closes: refused when a live endpoint serves the database. */
+  private async connect(options: PoolChoice): Promise<Pool> {
     await this.refuseIfServed();
     const { config } = await this.config();
     const { Pool } = await this.library();
-    const pool = await Pool.open({
+    return Pool.open({
       config,
       readOnly: options.readOnly,
       ...(options.sandbox ? { sandbox: options.sandbox } : {}),
@@ -233,8 +241,6 @@ export class CommandContext {
     }).catch(async (error: unknown) => {
       throw await this.lockedByLiveServer(error);
     });
-    this.onCleanup(() => pool.close());
-    return pool;
   }
 
   /**
