@@ -185,6 +185,8 @@ export async function commitAndKill(file: string, sql: string, cwd: string): Pro
     `const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
      const instance = await DuckDBInstance.create(${JSON.stringify(file)});
      const connection = await instance.connect();
+     // No automatic checkpoint may fold the commit into the main file: the callers need it only in the .wal.
+     await connection.run("SET checkpoint_threshold = '1TB'");
      await connection.run(${JSON.stringify(sql)});
      process.stdout.write('committed\\n');
      setInterval(() => {}, 1000);`,
@@ -198,4 +200,9 @@ export async function commitAndKill(file: string, sql: string, cwd: string): Pro
   writer.child.kill('SIGKILL');
   const done = await writer.done;
   if (!done.stdout.includes('committed')) throw new Error(`writer failed: ${done.stderr}`);
+  if (!fs.existsSync(`${file}.wal`)) {
+    throw new Error(
+      `the killed writer left no ${file}.wal (files now: ${fs.readdirSync(path.dirname(file)).join(', ')})`,
+    );
+  }
 }
