@@ -12,7 +12,11 @@ const built = path.join(__dirname, '..', 'dist', 'cli');
 function print(text) {
   process.stdout.on('error', (error) => {
     if (error.code === 'EPIPE') return;
-    process.stderr.write(`error: cannot write to stdout: ${error.message}\n`);
+    // In the CLI's words: "no space left on device (ENOSPC)", not "ENOSPC: no space left on device, write".
+    const reason = error.code
+      ? `${error.message.replace(/^\w+: /, '').replace(/, \w+$/, '')} (${error.code})`
+      : error.message;
+    process.stderr.write(`error: cannot write to stdout: ${reason}\n`);
     process.exitCode = 74;
   });
   process.stdout.write(text);

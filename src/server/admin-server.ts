@@ -4,7 +4,7 @@ import type { Pool } from '../pool/pool.js';
 import { TOOL_VERSION } from '../version.js';
 import { claimSocketPath } from './claim-socket.js';
 import { headersCheckInterval } from './headers-check.js';
-import type { ServerIdentity } from './identity.js';
+import { DATABASE_HEADER, type ServerIdentity, servesAnotherDatabase } from './identity.js';
 import { listenMetrics, type MetricsListener } from './metrics-listener.js';
 import { argsOf, BadRequest, readJsonArgs } from './request-body.js';
 import type { Route } from './route.js';
@@ -129,6 +129,13 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
     const route = path.startsWith('/v1/') ? findRoute(path.slice(4)) : undefined;
     if (!route) return refuse(response, 404, `no route ${path}; GET /v1/identity lists them`);
     if (method !== 'POST') return refuse(response, 405, `${path} answers POST`, 'POST');
+    const wanted = meantDatabase(request);
+    if (wanted !== undefined && wanted !== identity.database) {
+      const wire = errorToWire(servesAnotherDatabase(socketPath, identity.database, wanted));
+      response.setHeader('connection', 'close');
+      sendError(response, 409, wire);
+      return { outcome: 'error', code: wire.code };
+    }
     let args: unknown;
     try {
       args = route.upload
@@ -254,6 +261,17 @@ function pathOf(request: IncomingMessage): string {
   const url = request.url ?? '/';
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
+}
+
+/** The database a caller named in DATABASE_HEADER, if it named one. */
+function meantDatabase(request: IncomingMessage): string | undefined {
+  const header = request.headers[DATABASE_HEADER];
+  if (typeof header !== 'string') return undefined;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return header; // not URI-encoded: taken as it is, and then it will not match
+  }
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

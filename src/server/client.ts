@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import type { TradeDbConfig } from '../config/schema.js';
-import { ConfigError, InterruptedError, IoError, type TradeDbError } from '../errors.js';
-import type { ServerIdentity } from './identity.js';
+import { InterruptedError, IoError, type TradeDbError } from '../errors.js';
+import { DATABASE_HEADER, type ServerIdentity, servesAnotherDatabase } from './identity.js';
 import { type OneShotAnswer, requestOnce } from './one-shot.js';
 import { adminSocketPath } from './socket-path.js';
 import { errorFromWire, fromWire, toWire, type WireError } from './wire.js';
@@ -72,10 +72,7 @@ export async function findAdminServer(
   }
   const database = realPath(config.database_path);
   if (client.identity.database !== database) {
-    throw new ConfigError(
-      `the admin endpoint at ${socketPath} serves ${client.identity.database}, not ${database}`,
-      { hint: 'give each database its own [server] socket' },
-    );
+    throw servesAnotherDatabase(socketPath, client.identity.database, database);
   }
   return client;
 }
@@ -87,6 +84,8 @@ function realPath(file: string): string {
     return file;
   }
 }
+
+const byPid = (identity: ServerIdentity) => `the admin endpoint (pid ${identity.pid})`;
 
 function unreachable(socketPath: string, error: NodeJS.ErrnoException): IoError {
   const why =
@@ -120,7 +119,7 @@ async function callRouteOnce(
   route: string,
   argsText: string,
 ): Promise<unknown> {
-  return readOnceAnswer(await sendOnce(socketPath, route, argsText), identity, route);
+  return readOnceAnswer(await sendOnce(socketPath, route, argsText), byPid(identity), route);
 }
 
 /** The POST of a one-shot call; rejects with the IoError of an unreachable endpoint. */
@@ -138,13 +137,13 @@ async function sendOnce(socketPath: string, route: string, argsText: string): Pr
 }
 
 /** The result of a one-shot call's NDJSON answer, or the typed error it carries. */
-function readOnceAnswer(answer: OneShotAnswer, identity: ServerIdentity, route: string): unknown {
+function readOnceAnswer(answer: OneShotAnswer, endpoint: string, route: string): unknown {
   for (const line of answer.body.split('\n')) {
     const message = readLine(line);
     if (message?.kind === 'error') throw message.error;
     if (message?.kind === 'result') return message.value;
   }
-  throw closedEarly(identity, route);
+  throw closedEarly(endpoint, route);
 }
 
 type AnswerLine =
@@ -163,15 +162,15 @@ function readLine(line: string): AnswerLine {
 }
 
 /**
- * Runs a READ route on the live endpoint serving `config`'s database, in one
- * round trip: the call goes out together with the identity request, and its
- * answer is used only once the identity says the endpoint serves this very
- * database (findAdminServer's check; an endpoint serving another database
- * is its ConfigError). Resolves to `{ result }`, or undefined when no
- * endpoint answers. For a process that asks one question and exits (the
- * launcher's fast path): on a loaded machine each round trip between two
- * processes waits for both to be scheduled. Never for a write route: it may
- * reach an endpoint that serves another database before that is known.
+ * Runs a route on the live endpoint serving `config`'s database in one round
+ * trip, without asking for the identity first: the request names the
+ * database it means (DATABASE_HEADER), and an endpoint serving another one
+ * refuses it before running anything (the same ConfigError as
+ * findAdminServer's). Resolves to `{ result }`, or undefined when no endpoint
+ * answers (no socket, or a stale one). For a process that asks one question
+ * and exits (the launcher's fast path): on a loaded machine each round trip
+ * between two processes waits for both to be scheduled. `timeoutMs` bounds
+ * the whole exchange (default: none).
  */
 export async function callIfServed<R = unknown>(
   config: TradeDbConfig,
@@ -186,26 +185,28 @@ export async function callIfServed<R = unknown>(
     return undefined;
   }
   if (!fs.existsSync(socketPath)) return undefined;
-  const sent = sendOnce(socketPath, route, JSON.stringify({ args: toWire(args) }));
-  // Settled here so that its rejection is never unhandled while the identity is awaited.
-  const answer = sent.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-  const client = await findAdminServer(config, options);
-  if (!client) return undefined;
-  const settled = await answer;
-  if ('error' in settled) throw settled.error;
-  return { result: readOnceAnswer(settled.value, client.identity, route) as R };
+  let answer: OneShotAnswer;
+  try {
+    answer = await requestOnce(socketPath, {
+      method: 'POST',
+      path: `/v1/${route}`,
+      body: JSON.stringify({ args: toWire(args) }),
+      headers: { [DATABASE_HEADER]: encodeURIComponent(realPath(config.database_path)) },
+      timeoutMs: options.timeoutMs ?? 0,
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOENT') return undefined;
+    throw unreachable(socketPath, error as NodeJS.ErrnoException);
+  }
+  return { result: readOnceAnswer(answer, `the admin endpoint at ${socketPath}`, route) as R };
 }
 
-function closedEarly(identity: ServerIdentity, route: string): IoError {
-  return new IoError(
-    `the admin endpoint (pid ${identity.pid}) closed the connection before answering ${route}`,
-    {
-      hint: 'the serving process may have stopped; check it, then run the command again',
-    },
-  );
+/** `endpoint`: how to name it, e.g. `the admin endpoint (pid 123)`. */
+function closedEarly(endpoint: string, route: string): IoError {
+  return new IoError(`${endpoint} closed the connection before answering ${route}`, {
+    hint: 'the serving process may have stopped; check it, then run the command again',
+  });
 }
 
 async function callRoute(
@@ -260,7 +261,7 @@ async function callRoute(
         });
         response.on('end', () => {
           take(buffer);
-          settle(closedEarly(identity, route));
+          settle(closedEarly(byPid(identity), route));
         });
         response.on('error', (error) => settle(unreachable(socketPath, error)));
       },

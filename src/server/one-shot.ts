@@ -20,13 +20,22 @@ export interface OneShotAnswer {
  */
 export function requestOnce(
   socketPath: string,
-  request: { method: 'GET' | 'POST'; path: string; body?: string; timeoutMs: number },
+  request: {
+    method: 'GET' | 'POST';
+    path: string;
+    body?: string;
+    /** Extra header lines, `name: value` (values already safe for a header). */
+    headers?: Readonly<Record<string, string>>;
+    /** 0: wait as long as it takes. */
+    timeoutMs: number;
+  },
 ): Promise<OneShotAnswer> {
   return new Promise((resolve, reject) => {
     const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
     const head = [
       `${request.method} ${request.path} HTTP/1.0`,
       'host: localhost',
+      ...Object.entries(request.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
       ...(body ? ['content-type: application/json', `content-length: ${body.length}`] : []),
       '',
       '',
@@ -45,8 +54,8 @@ export function requestOnce(
         reject(error);
       }
     });
-    socket.write(head);
-    if (body) socket.write(body);
+    // One write: the server's parser gets the request in one piece.
+    socket.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head);
   });
 }
 

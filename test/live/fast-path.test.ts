@@ -69,7 +69,13 @@ describe('the launcher fast path for query order --json', () => {
     ];
     const direct = await Promise.all(runs.map((argv) => cli(argv, { cwd: dir })));
     const requests: string[] = [];
-    const live = await serveInProcess(db, { onRequest: (entry) => requests.push(entry.path) });
+    const statuses: number[] = [];
+    const live = await serveInProcess(db, {
+      onRequest: (entry) => {
+        requests.push(entry.path);
+        statuses.push(entry.status);
+      },
+    });
     try {
       await answersAndFallsBack();
     } finally {
@@ -83,6 +89,24 @@ describe('the launcher fast path for query order --json', () => {
         expect(loaded).not.toMatch(/commander|@duckdb|duckdb\.node/);
       }
       expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(2);
+      // One round trip each: the lookup names its database instead of asking for the identity first.
+      expect(requests).not.toContain('/v1/identity');
+
+      // A write that failed is exit 74, in the words of the full CLI; a reader that left is no error.
+      const devFull = fs.openSync('/dev/full', 'w');
+      try {
+        const failed = await spawnBin(runs[0]!, { cwd: dir, stdout: devFull }).done;
+        expect(failed.code).toBe(74);
+        expect(failed.stderr).toMatch(/error: cannot write to stdout: no space left on device/);
+      } finally {
+        fs.closeSync(devFull);
+      }
+      const leaver = spawnBin(runs[0]!, { cwd: dir });
+      leaver.child.stdout!.destroy(); // the reader is gone before the answer comes (`| head` that ended)
+      const left = await leaver.done;
+      expect(left.code, left.stderr).toBe(0);
+      expect(left.stderr).toBe('');
+      expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(4);
 
       // TRADEDB_NO_FAST_PATH leaves every command to the full CLI (which accepts the variable).
       const full = await launch(runs[0]!, { TRADEDB_NO_FAST_PATH: '1' });
@@ -96,9 +120,9 @@ describe('the launcher fast path for query order --json', () => {
       expect(result).toEqual(routedMissing);
       expect(result.code).toBe(66);
       expect(loaded).toContain('commander');
-      expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(6);
+      expect(requests.filter((p) => p === '/v1/query/order')).toHaveLength(8);
 
-      // Its library call sends the lookup with the identity request, and trusts the answer only for this database.
+      // Its library call names the database it means: an endpoint serving another refuses (409), running nothing.
       const here = await testConfig({ database_path: db });
       const answer = await callIfServed(here, 'query/order', { reference: filled.order_id });
       expect(answer?.result).toMatchObject({ order: { order_id: filled.order_id } });
@@ -109,6 +133,7 @@ describe('the launcher fast path for query order --json', () => {
       await expect(callIfServed(other, 'query/order', { reference: filled.order_id })).rejects.toThrow(
         /serves .*fast\.duckdb, not .*other\.duckdb/,
       );
+      expect(statuses.at(-1)).toBe(409);
       const none = await testConfig({ database_path: path.join(dir, 'none.duckdb') });
       expect(await callIfServed(none, 'query/order', { reference: filled.order_id })).toBeUndefined();
     }
