@@ -139,6 +139,8 @@ async function routedImport(
           else if (event.type === 'rejects') rejects?.write(event.text);
         },
         upload: () => fs.createReadStream(source),
+        // A file that changes size while it is sent fails the upload (the length no longer matches).
+        uploadBytes: fs.statSync(source).size,
       },
     );
     await rejects?.commit();

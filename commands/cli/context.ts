@@ -174,6 +174,7 @@ export class CommandContext {
         ...(this.io.signal ? { signal: this.io.signal } : {}),
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         ...(options.upload ? { upload: options.upload() } : {}),
+        ...(options.uploadBytes === undefined ? {} : { uploadBytes: options.uploadBytes }),
       });
     }
     const lib = await this.library();
@@ -402,6 +403,8 @@ export interface CallRouteOptions {
   poolPerCall?: boolean;
   /** The body of an upload route (the file to import), made only when the call goes to a server. */
   upload?: () => Readable;
+  /** The upload's length in bytes. */
+  uploadBytes?: number;
 }
 
 /** Back to the start of the line and erase it. */

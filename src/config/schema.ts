@@ -46,6 +46,7 @@ export interface TradeDbConfig {
   readonly server: {
     readonly socket: string;
     readonly metrics_listen: string;
+    readonly max_upload_mb: number;
     readonly shutdown_grace_ms: number;
   };
 }
@@ -230,6 +231,12 @@ export const KEY_SPECS: readonly KeySpec[] = [
     type: { kind: 'string' },
     default: '',
     doc: 'HOST:PORT serving only GET /metrics and /healthz over TCP ("" = off; loopback unless told)',
+  },
+  {
+    key: 'server.max_upload_mb',
+    type: { kind: 'int', min: 1, max: 1024 * 1024 },
+    default: 4096,
+    doc: 'largest file `import` may upload through the admin endpoint, in MiB',
   },
   {
     key: 'server.shutdown_grace_ms',

@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { isTradeDbError } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
 import { TOOL_VERSION } from '../version.js';
@@ -6,7 +7,7 @@ import { claimSocketPath } from './claim-socket.js';
 import { headersCheckInterval } from './headers-check.js';
 import { DATABASE_HEADER, type ServerIdentity, servesAnotherDatabase } from './identity.js';
 import { listenMetrics, type MetricsListener } from './metrics-listener.js';
-import { argsOf, BadRequest, readJsonArgs } from './request-body.js';
+import { argsOf, BadRequest, limitedUpload, readJsonArgs } from './request-body.js';
 import type { Route } from './route.js';
 import { findRoute, parseRouteArgs, ROUTES } from './routes/index.js';
 import { adminSocketPath } from './socket-path.js';
@@ -33,8 +34,10 @@ export interface AdminServerOptions {
   metrics?: () => Promise<string>;
   /** `HOST:PORT` for a TCP listener serving only `/metrics` and `/healthz`. Default: `server.metrics_listen`. */
   metricsListen?: string;
-  /** Largest JSON request body (default 1 MiB); an upload's body is the route's and not limited here. */
+  /** Largest JSON request body (default 1 MiB). */
   maxBodyBytes?: number;
+  /** Largest upload (the file `import` sends). Default: `server.max_upload_mb`. */
+  maxUploadBytes?: number;
   /**
    * How long a request's headers may take to arrive (default 10 s), on the
    * socket and on the metrics listener: a slow sender is cut off.
@@ -76,6 +79,7 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
   const socketPath = options.socketPath ?? adminSocketPath(pool.config);
   const identity = await describeServer(pool, socketPath);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const maxUpload = options.maxUploadBytes ?? pool.config.server.max_upload_mb * 1024 * 1024;
   const metrics = options.metrics ?? registryMetrics(pool);
   const running = new Map<ServerResponse, AbortController>();
   /** Every request being answered; those not in `running` are still reading their arguments. */
@@ -137,15 +141,19 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
       return { outcome: 'error', code: wire.code };
     }
     let args: unknown;
+    let body: Readable | undefined;
     try {
-      args = route.upload
-        ? argsOf(String(request.headers['tradedb-args'] ?? '{}'))
-        : await readJsonArgs(request, maxBody);
+      if (route.upload) {
+        args = argsOf(String(request.headers['tradedb-args'] ?? '{}'));
+        body = limitedUpload(request, maxUpload);
+      } else {
+        args = await readJsonArgs(request, maxBody);
+      }
     } catch (error) {
       if (error instanceof BadRequest) return refuse(response, error.status, error.message);
       throw error;
     }
-    return runJob(route, args, request, response);
+    return runJob(route, args, request, response, body);
   }
 
   async function runJob(
@@ -153,6 +161,7 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
     rawArgs: unknown,
     request: IncomingMessage,
     response: ServerResponse,
+    body: Readable | undefined,
   ): Promise<Result> {
     let parsed: unknown;
     try {
@@ -179,7 +188,7 @@ export async function startAdminServer(pool: Pool, options: AdminServerOptions =
         signal: controller.signal,
         progress: (event) => line({ event: toWire(event) }),
         remote: true,
-        ...(route.upload ? { body: request } : {}),
+        ...(body ? { body } : {}),
       });
       line({ result: toWire(result) });
       return { outcome: controller.signal.aborted ? 'cancelled' : 'ok' };

@@ -16,6 +16,8 @@ export interface CallOptions {
   onEvent?: (event: unknown) => void;
   /** The body of an upload route (the file to import). */
   upload?: Readable;
+  /** Its length, announced so that an endpoint refuses an upload over its limit before it is sent. */
+  uploadBytes?: number;
 }
 
 /**
@@ -227,7 +229,11 @@ async function callRoute(
       return;
     }
     const headers: http.OutgoingHttpHeaders = options.upload
-      ? { 'tradedb-args': argsText, 'content-type': 'application/octet-stream' }
+      ? {
+          'tradedb-args': argsText,
+          'content-type': 'application/octet-stream',
+          ...(options.uploadBytes === undefined ? {} : { 'content-length': options.uploadBytes }),
+        }
       : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(argsText) };
     let settled = false;
     const settle = (error: unknown, value?: unknown) => {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { ValidationError } from '../errors.js';
 import { fromWire } from './wire.js';
 
@@ -30,6 +31,30 @@ export async function readJsonArgs(request: IncomingMessage, limit: number): Pro
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
   return argsOf(text);
+}
+
+/**
+ * An upload's body, of at most `limit` bytes. A declared length over it is
+ * 413 before anything is read (the CLI always declares one). A body that
+ * grows past it undeclared is read no further: the stream fails and the
+ * connection is closed, so the job sees its caller gone, cancels and cleans up.
+ */
+export function limitedUpload(request: IncomingMessage, limit: number): Readable {
+  const tooBig = `upload over the endpoint's limit of ${limit} bytes ([server] max_upload_mb): raise it, or import with --direct while no service holds the database`;
+  if (Number(request.headers['content-length'] ?? 0) > limit) throw new BadRequest(413, tooBig);
+  let size = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > limit) done(new BadRequest(413, tooBig));
+      else done(null, chunk);
+    },
+  });
+  // pipeline, not pipe: the request torn down fails the body, and a body over the limit tears the request down.
+  pipeline(request, counted, (error) => {
+    if (error) request.socket?.destroy();
+  });
+  return counted;
 }
 
 /** `{"args": ...}` from JSON text (the `tradedb-args` header of an upload, or a body). */

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/index.js';
+import { send } from '../helpers/admin-http.js';
 import { ROOT, waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
@@ -150,5 +152,53 @@ describe('import through the admin endpoint', () => {
     );
     expect(after!.n).toBe(ticks!.n);
     await live.stop();
+  });
+
+  it('refuses an upload over the endpoint’s limit: announced, before reading it; unannounced, where it passes', async () => {
+    const file = path.join(served.dir, 'ticks-good.csv');
+    const limit = Math.floor(fs.statSync(file).size / 2);
+    const live = await serveInProcess(served.database, { maxUploadBytes: limit });
+    const count = () =>
+      live.pool.withReader((session) => session.one<{ n: bigint }>('SELECT count(*) AS n FROM market_ticks'));
+    const staged = () => fs.readdirSync(served.dir).filter((name) => name.startsWith('.tradedb-upload-'));
+    try {
+      const before = await count();
+      // The CLI announces the length: refused with 64 and what to do, nothing staged or loaded.
+      const refused = await cli(['import', 'ticks', 'ticks-good.csv', '--database', served.database], {
+        cwd: served.dir,
+      });
+      expect(refused.code, refused.stderr).toBe(64);
+      expect(refused.stderr).toMatch(
+        /upload over the endpoint's limit of \d+ bytes \(\[server\] max_upload_mb\)/,
+      );
+      expect(refused.stderr).toContain('--direct');
+
+      // A caller that does not announce it: cut off once it passes the limit, the staged part removed.
+      const cutOff = await new Promise<string>((resolve) => {
+        const request = http.request({
+          socketPath: live.server.socketPath,
+          method: 'POST',
+          path: '/v1/import',
+          headers: { 'tradedb-args': JSON.stringify({ args: { kind: 'ticks', name: 'ticks-good.csv' } }) },
+        });
+        request.on('response', (response) => {
+          response.resume();
+          response.on('end', () => resolve('answered'));
+          response.on('error', () => resolve('closed'));
+        });
+        request.on('error', () => resolve('closed'));
+        request.write(fs.readFileSync(file)); // more than the limit, then the body never ends
+      });
+      expect(cutOff).toMatch(/answered|closed/);
+      await waitFor(
+        () => staged().length === 0 && live.server.running === 0,
+        10_000,
+        'the cut-off upload to be cleaned up',
+      );
+      expect((await count())!.n).toBe(before!.n);
+      expect((await send({ socketPath: live.server.socketPath }, { path: '/healthz' })).status).toBe(200);
+    } finally {
+      await live.stop();
+    }
   });
 });
