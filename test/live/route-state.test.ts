@@ -1,12 +1,18 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, waitFor } from '../helpers/bin.js';
 import { type CliResult, cli } from '../helpers/cli.js';
 import { serveInProcess } from '../helpers/live-server.js';
 import { writeMigration } from '../helpers/migrations.js';
 import { suiteDir } from '../helpers/temp.js';
 
 const FORMATS = [[], ['--json'], ['--format', 'ndjson'], ['--format', 'csv']];
+
+/** util-linux script(1), which runs a command on a pseudo-terminal: `stats --watch` draws only on one. */
+const SCRIPT = ['/usr/bin/script', '/bin/script'].find((file) => fs.existsSync(file));
+if (!SCRIPT) console.warn('route-state: util-linux script(1) not found; the stats --watch test is skipped');
 
 /** A run's JSON with its durations (which differ from run to run) set to 0. */
 function withoutDurations(result: CliResult): unknown {
@@ -116,5 +122,34 @@ describe('stats, partitions and migrate through the admin endpoint', () => {
     expect(refused.stderr).toContain(`pid ${process.pid}`);
     expect(refused.stderr).toContain('--migrations-dir');
     await live.stop();
+  });
+
+  // The CLI as a real process on a pseudo-terminal: ink draws only there.
+  it.skipIf(!SCRIPT)('stats --watch on a terminal draws from the endpoint and stops on q', async () => {
+    const requests: string[] = [];
+    const live = await serveInProcess(
+      env.TRADEDB_DATABASE_PATH!,
+      { onRequest: (entry) => requests.push(entry.path) },
+      { 'migrations.directory': env.TRADEDB_MIGRATIONS_DIRECTORY! },
+    );
+    try {
+      const command = `stty cols 120 rows 50; exec '${process.execPath}' '${BIN}' stats --watch`;
+      const child = spawn(SCRIPT!, ['-qfec', command, '/dev/null'], {
+        cwd: dir,
+        env: { ...process.env, ...env },
+      });
+      let screen = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        screen += chunk.toString('utf8');
+      });
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await waitFor(() => screen.includes('migrated') || child.exitCode !== null, 20_000, 'the first frame');
+      expect(requests).toContain('/v1/stats');
+      expect(screen).toContain('q to quit');
+      child.stdin.write('q');
+      expect(await closed).toBe(0);
+    } finally {
+      await live.stop();
+    }
   });
 });
