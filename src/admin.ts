@@ -144,7 +144,7 @@ export {
 } from './server/admin-server.js';
 export { AdminClient, type CallOptions, callIfServed, findAdminServer } from './server/client.js';
 export type { ServerIdentity } from './server/identity.js';
-export { parseListen } from './server/metrics-listener.js';
+export { checkMetricsListen, parseListen } from './server/metrics-listener.js';
 export type { Route, RouteContext } from './server/route.js';
 export type { BackupEvent } from './server/routes/backup.js';
 export {

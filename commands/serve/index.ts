@@ -60,6 +60,8 @@ async function serve(ctx: CommandContext, flags: ServeFlags): Promise<undefined>
   if (flags.metricsListen === undefined && config.server.metrics_listen !== '') {
     lib.parseListen(config.server.metrics_listen); // a ConfigError (78) naming the key
   }
+  const listen = flags.metricsListen ?? config.server.metrics_listen;
+  if (listen !== '') await lib.checkMetricsListen(listen); // a port in use, found before --migrate
   await refuseIfAlreadyServed(ctx);
   if (!flags.migrate && config.database_path !== ':memory:' && !fs.existsSync(config.database_path)) {
     throw new lib.NotFoundError(`database ${config.database_path} does not exist; nothing to serve`, {

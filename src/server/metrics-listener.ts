@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { ConfigError, IoError } from '../errors.js';
 import type { RequestLogEntry } from './admin-server.js';
 import { headersCheckInterval } from './headers-check.js';
@@ -22,6 +23,26 @@ export function parseListen(text: string): { host: string; port: number } {
   }
   const host = (match[1] ?? '127.0.0.1').replace(/^\[|\]$/g, '');
   return { host, port };
+}
+
+/**
+ * Whether `listen` can be bound now, tried and let go at once: for a front
+ * end that refuses before it changes anything (`serve --migrate`). The same
+ * IoError as listenMetrics when it cannot; the port may still be taken in the
+ * moment between, which listenMetrics then reports.
+ */
+export async function checkMetricsListen(listen: string): Promise<void> {
+  const { host, port } = parseListen(listen);
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error) => reject(cannotListen(host, port, error)));
+    probe.listen(port, host, () => resolve());
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}
+
+function cannotListen(host: string, port: number, error: Error): IoError {
+  return new IoError(`cannot listen on ${host}:${port} for metrics: ${error.message}`, { cause: error });
 }
 
 /** Serves `GET /metrics` and `GET /healthz` on TCP; every other request is 404. */
@@ -62,9 +83,7 @@ export async function listenMetrics(
   server.headersTimeout = headersTimeoutMs;
   server.requestTimeout = Math.max(headersTimeoutMs, 10_000);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new IoError(`cannot listen on ${host}:${port} for metrics: ${error.message}`, { cause: error })),
-    );
+    server.once('error', (error) => reject(cannotListen(host, port, error)));
     server.listen(port, host, () => resolve());
   });
   const bound = server.address();

@@ -226,6 +226,25 @@ describe('tradedb serve', () => {
     expect(badKey.code).toBe(78);
     expect(badKey.stderr).toContain('server.metrics_listen "everywhere" is not HOST:PORT');
     expect(await digest(db)).toEqual(before);
+    // A metrics port someone else listens on: found before --migrate applies anything (exit 74).
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as net.AddressInfo;
+    try {
+      const inUse = await cli(
+        ['--database', db, 'serve', '--migrate', '--metrics-listen', `127.0.0.1:${port}`],
+        {
+          cwd: dir,
+          env,
+        },
+      );
+      expect(inUse.code).toBe(74);
+      expect(inUse.stderr).toContain(`cannot listen on 127.0.0.1:${port} for metrics`);
+      expect(await digest(db)).toEqual(before);
+      expect(fs.existsSync(socket)).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
     fs.rmSync(pending);
 
     const missing = path.join(dir, 'missing.duckdb');
