@@ -136,6 +136,15 @@ describe('exportPartitions', () => {
     }
   });
 
+  it('keeps its fingerprint recipe: a fixed day gives the digest earlier exports recorded', async () => {
+    // Ledgers on disk hold these digests: a change of how they are computed must bump their version (v1).
+    fixture = await openFixture();
+    await insertTicks(fixture.pool, daysAgo(3), 100, 0);
+    await exportPartitions(fixture.pool, { now: NOW });
+    const [row] = await ledgerRows(fixture.pool);
+    expect(row!['fingerprint']).toBe('v1:100:1772841600000007:1772926289108863:912931067330671481542');
+  });
+
   it('writes rows sorted by (symbol, time) with microsecond UTC timestamps', async () => {
     const { pool, root } = await everyTier();
     await exportPartitions(pool, { now: NOW });
