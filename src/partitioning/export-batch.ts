@@ -140,14 +140,12 @@ async function copyAll(
 ): Promise<void> {
   const days = live();
   const lanes = Math.max(1, Math.min(COPY_LANES, settings.pool.config.pool.max_readers, days.length));
+  // Consecutive days per lane, not every other one: a lane fingerprints the span its days cover,
+  // and interleaved lanes would each hash the whole batch.
+  const perLane = Math.ceil(days.length / lanes);
   const settled = await Promise.allSettled(
     Array.from({ length: lanes }, (_, lane) =>
-      copyLane(
-        settings,
-        table,
-        days.filter((_, index) => index % lanes === lane),
-        outcomes,
-      ),
+      copyLane(settings, table, days.slice(lane * perLane, (lane + 1) * perLane), outcomes),
     ),
   );
   const failure = settled.find((result) => result.status === 'rejected');
