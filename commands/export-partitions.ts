@@ -36,6 +36,13 @@ interface ExportFlags {
  */
 export const PAUSE_ENV = 'TRADEDB_TEST_EXPORT_PAUSE';
 
+/**
+ * Test-only: `TRADEDB_TEST_EXPORT_BATCH_PARTITIONS=<n>` makes batches of at
+ * most n partitions, so that a few days per table still make several
+ * batches, two in flight (the crash suite). Unset in production.
+ */
+export const BATCH_ENV = 'TRADEDB_TEST_EXPORT_BATCH_PARTITIONS';
+
 const ROW_COLUMNS = [
   'table',
   'date',
@@ -167,7 +174,8 @@ async function exportRunner(
     };
   }
   const pool = await ctx.openPool({ readOnly });
-  return (options) => lib.exportPartitions(pool, { ...request, ...options });
+  const batchPartitions = Number(ctx.io.env[BATCH_ENV] ?? '') || undefined;
+  return (options) => lib.exportPartitions(pool, { ...request, ...options, batchPartitions });
 }
 
 function checkDays(lib: Library, options: ExportFlags): void {

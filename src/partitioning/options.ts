@@ -34,7 +34,16 @@ export interface ExportPartitionsOptions {
   signal?: AbortSignal;
   /** Called at each step of each partition's export (see ExportStep); awaited. */
   afterStep?: AfterStep;
+  /**
+   * Most partitions of a table per batch (default 32; fewer when they hold
+   * over 2M rows). A batch's files are hashed, moved and recorded together;
+   * a crash loses at most its bookkeeping, which the next run redoes.
+   */
+  batchPartitions?: number;
 }
 
 /** Options of applyRetention: the export options without the export-only ones. */
-export type ApplyRetentionOptions = Omit<ExportPartitionsOptions, 'force' | 'applyRetention' | 'afterStep'>;
+export type ApplyRetentionOptions = Omit<
+  ExportPartitionsOptions,
+  'force' | 'applyRetention' | 'afterStep' | 'batchPartitions'
+>;

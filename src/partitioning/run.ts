@@ -4,7 +4,7 @@ import type { Pool } from '../pool/pool.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ageInDays, utcDay } from './days.js';
 import { type DiscoveredTable, discover } from './discover.js';
-import { type BatchOutcome, batchesOf, exportBatch } from './export-batch.js';
+import { type BatchOutcome, batchesOf, exportBatch, exportBatchesInFlight } from './export-batch.js';
 import type { ExportSettings } from './export-partition.js';
 import { type ColdTierFiles, coldTierFiles } from './fs.js';
 import { dayOfPartitionDir, MANIFEST_NAME, removeLeftovers, tableDir } from './layout.js';
@@ -116,6 +116,7 @@ export class Run {
           ),
         undefined,
         outcomes,
+        exportBatchesInFlight(this.pool.config.pool.max_readers),
       );
     }
 
@@ -170,6 +171,12 @@ export class Run {
    * one item at a time through `single`. A failure is recorded and the next
    * item runs, unless the run was interrupted. Progress gets a batch's start
    * and end events together, in plan order.
+   *
+   * Up to `inFlight` batches of a table run at once: the next one COPYs
+   * while this one waits for its hashes, reads its footers, moves and
+   * records its files, serial steps that would leave the CPU idle. Batches
+   * hold different days, so each keeps its own guarantees; their results
+   * are reported in plan order.
    */
   private async inBatches(
     phase: 'export' | 'retention',
@@ -178,6 +185,7 @@ export class Run {
     batchWork: (batch: PlannedItem[]) => Promise<Map<string, BatchOutcome>>,
     single: ((item: PlannedItem) => Promise<StepDone>) | undefined,
     outcomes?: Map<string, ExportOutcome>,
+    inFlight = 1,
   ): Promise<void> {
     const emit = this.options.onEvent ?? (() => {});
     const total = items.length;
@@ -199,34 +207,58 @@ export class Run {
         }
         continue;
       }
-      for (const batch of batchesOf(group)) {
-        throwIfCancelled(this.options.signal, RUN_CANCELLED);
-        const started = performance.now();
-        for (const item of batch) start(item);
-        let done: Map<string, BatchOutcome>;
-        try {
-          done = await batchWork(batch);
-        } catch (error) {
-          const typed = asTyped(error);
-          if (typed.code === 'INTERRUPTED') throw typed;
-          done = new Map(batch.map((item) => [item.date, { status: 'failed', error: typed }]));
+      const batches = batchesOf(group, this.options.batchPartitions);
+      const running = new Map<number, { started: number; work: Promise<Map<string, BatchOutcome>> }>();
+      const launch = (index: number) => {
+        const batch = batches[index];
+        if (!batch || running.has(index)) return;
+        const work = batchWork(batch);
+        work.catch(() => {}); // awaited in turn below
+        running.set(index, { started: performance.now(), work });
+      };
+      try {
+        for (const [index, batch] of batches.entries()) {
+          // A batch once started finishes (its files and ledger rows go together) and is reported.
+          if (!running.has(index)) throwIfCancelled(this.options.signal, RUN_CANCELLED);
+          for (const item of batch) start(item);
+          launch(index);
+          for (let ahead = 1; ahead < inFlight && !this.options.signal?.aborted; ahead++)
+            launch(index + ahead);
+          const { started, work } = running.get(index)!;
+          let done: Map<string, BatchOutcome>;
+          try {
+            done = await work;
+          } catch (error) {
+            const typed = asTyped(error);
+            if (typed.code === 'INTERRUPTED') throw typed;
+            done = new Map(batch.map((item) => [item.date, { status: 'failed', error: typed }]));
+          }
+          this.reportBatch(batch, done, elapsed(started), finish, outcomes);
         }
-        // The batch's time, shared out by rows: what each partition cost, roughly.
-        const ms = elapsed(started);
-        const rows = Math.max(1, sum(batch.map((item) => item.rows)));
-        for (const item of batch) {
-          const outcome: BatchOutcome = done.get(item.date) ?? {
-            status: 'failed',
-            error: new Error(`${item.action} ${item.table} ${item.date}: no outcome`),
-          };
-          const duration_ms = Math.round((ms * item.rows) / rows);
-          outcomes?.set(
-            key(item.table, item.date),
-            outcome.status === 'done' ? outcome : { status: 'failed' },
-          );
-          finish(item, batchResult(item, outcome, duration_ms));
-        }
+      } finally {
+        // Nothing of this run may still write once it returns or throws.
+        await Promise.allSettled([...running.values()].map((batch) => batch.work));
       }
+    }
+  }
+
+  /** A batch's outcomes as results, its time shared out by rows: what each partition cost, roughly. */
+  private reportBatch(
+    batch: readonly PlannedItem[],
+    done: Map<string, BatchOutcome>,
+    ms: number,
+    finish: (item: PlannedItem, result: PartitionResult) => void,
+    outcomes: Map<string, ExportOutcome> | undefined,
+  ): void {
+    const rows = Math.max(1, sum(batch.map((item) => item.rows)));
+    for (const item of batch) {
+      const outcome: BatchOutcome = done.get(item.date) ?? {
+        status: 'failed',
+        error: new Error(`${item.action} ${item.table} ${item.date}: no outcome`),
+      };
+      const duration_ms = Math.round((ms * item.rows) / rows);
+      outcomes?.set(key(item.table, item.date), outcome.status === 'done' ? outcome : { status: 'failed' });
+      finish(item, batchResult(item, outcome, duration_ms));
     }
   }
 

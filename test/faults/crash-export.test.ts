@@ -30,7 +30,8 @@ const RETENTION = {
   'retention.warm_data_days': 5,
   'retention.cold_data_days': 10,
 };
-// Several days per table to export (3, 4, 6), so that kills land inside a batch, between its partitions.
+// Several days per table to export (3, 4, 6), so that kills land inside a batch, between its partitions
+// (and, in batches of two, while two batches run).
 const AGES = { hot: [0], warm: [3, 4], cold: [6, 8], expired: [12] };
 const ALL_AGES = [...AGES.hot, ...AGES.warm, ...AGES.cold, ...AGES.expired];
 const TABLES = ['market_ticks', 'trades'];
@@ -148,6 +149,9 @@ function exportCase(retention: boolean): CrashCase {
         TRADEDB_EXPORT_DIRECTORY: root,
         ...RETENTION_ENV,
         TRADEDB_EXPORT_ROW_GROUP_SIZE: '1024',
+        // Three days to export per table in batches of two: kills land inside a batch, between
+        // batches, and while the second batch runs beside the first (two are in flight).
+        TRADEDB_TEST_EXPORT_BATCH_PARTITIONS: '2',
       };
     },
     args: () => args,

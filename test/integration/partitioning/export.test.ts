@@ -136,6 +136,30 @@ describe('exportPartitions', () => {
     }
   });
 
+  it('runs two batches at a time, reporting them in plan order, each partition exported once', async () => {
+    const { pool, root } = await everyTier();
+    const events: string[] = [];
+    const report = await exportPartitions(pool, {
+      now: NOW,
+      batchPartitions: 1,
+      onEvent: (event) => {
+        if (event.type === 'start' || event.type === 'end') events.push(`${event.type} ${event.index}`);
+      },
+    });
+    expect(report.results.filter((r) => r.status === 'done').map((r) => r.date)).toEqual([
+      daysAgo(6),
+      daysAgo(3),
+    ]);
+    expect(events).toEqual(['start 0', 'end 0', 'start 1', 'end 1']);
+    const ledger = await ledgerRows(pool);
+    expect(ledger.map((row) => row['partition_date'])).toHaveLength(2);
+    for (const day of [daysAgo(6), daysAgo(3)]) {
+      expect(await parquetCount(pool, partitionFile(root, 'market_ticks', day))).toBe(
+        (await dbCounts(pool)).get(day),
+      );
+    }
+  });
+
   it('keeps its fingerprint recipe: a fixed day gives the digest earlier exports recorded', async () => {
     // Ledgers on disk hold these digests: a change of how they are computed must bump their version (v1).
     fixture = await openFixture();
