@@ -1,18 +1,19 @@
-import { COPY_LANES } from '../partitioning/export-batch.js';
 import type { Pool } from '../pool/pool.js';
 
 /**
- * Runs the statements in COPY_LANES lanes at once, each lane on its own
- * reader connection, statements dealt round-robin: how exportPartitions
- * runs a batch's per-day COPYs, without anything around them.
+ * Runs the statements in `lanes` lanes at once, each lane on its own reader
+ * connection and given consecutive statements: how exportPartitions runs a
+ * batch's per-day COPYs (COPY_SLOTS lanes for a table's only batch,
+ * COPY_LANES for each of two in flight), without anything around them.
  */
-export async function inCopyLanes(pool: Pool, statements: readonly string[]): Promise<void> {
-  const lanes = Math.max(1, Math.min(COPY_LANES, statements.length));
+export async function inCopyLanes(pool: Pool, statements: readonly string[], lanes: number): Promise<void> {
+  const count = Math.max(1, Math.min(lanes, statements.length));
+  const perLane = Math.ceil(statements.length / count);
   await Promise.all(
-    Array.from({ length: lanes }, (_, lane) =>
+    Array.from({ length: count }, (_, lane) =>
       pool.withReader(async (session) => {
-        for (let index = lane; index < statements.length; index += lanes) {
-          await session.connection.run(statements[index]!);
+        for (const statement of statements.slice(lane * perLane, (lane + 1) * perLane)) {
+          await session.connection.run(statement);
         }
       }),
     ),

@@ -4,7 +4,13 @@ import type { Pool } from '../pool/pool.js';
 import { throwIfCancelled } from '../util/cancel.js';
 import { ageInDays, utcDay } from './days.js';
 import { type DiscoveredTable, discover } from './discover.js';
-import { type BatchOutcome, batchesOf, exportBatch, exportBatchesInFlight } from './export-batch.js';
+import {
+  type BatchOutcome,
+  batchesOf,
+  COPY_SLOTS,
+  exportBatch,
+  exportBatchesInFlight,
+} from './export-batch.js';
 import type { ExportSettings } from './export-partition.js';
 import { type ColdTierFiles, coldTierFiles } from './fs.js';
 import { dayOfPartitionDir, MANIFEST_NAME, removeLeftovers, tableDir } from './layout.js';
@@ -108,15 +114,16 @@ export class Run {
         'export',
         items,
         'export',
-        (batch) =>
+        (batch, inFlight) =>
           exportBatch(
             settings,
             byName.get(batch[0]!.table)!,
             batch.map((item) => item.date),
+            COPY_SLOTS / inFlight,
           ),
         undefined,
         outcomes,
-        exportBatchesInFlight(this.pool.config.pool.max_readers),
+        (batches) => exportBatchesInFlight(this.pool.config.pool.max_readers, batches),
       );
     }
 
@@ -172,7 +179,7 @@ export class Run {
    * item runs, unless the run was interrupted. Progress gets a batch's start
    * and end events together, in plan order.
    *
-   * Up to `inFlight` batches of a table run at once: the next one COPYs
+   * Up to `batchesInFlight(batches)` batches of a table run at once: the next one COPYs
    * while this one waits for its hashes, reads its footers, moves and
    * records its files, serial steps that would leave the CPU idle. Batches
    * hold different days, so each keeps its own guarantees; their results
@@ -182,10 +189,10 @@ export class Run {
     phase: 'export' | 'retention',
     items: readonly PlannedItem[],
     batched: PartitionAction,
-    batchWork: (batch: PlannedItem[]) => Promise<Map<string, BatchOutcome>>,
+    batchWork: (batch: PlannedItem[], inFlight: number) => Promise<Map<string, BatchOutcome>>,
     single: ((item: PlannedItem) => Promise<StepDone>) | undefined,
     outcomes?: Map<string, ExportOutcome>,
-    inFlight = 1,
+    batchesInFlight: (batches: number) => number = () => 1,
   ): Promise<void> {
     const emit = this.options.onEvent ?? (() => {});
     const total = items.length;
@@ -208,11 +215,12 @@ export class Run {
         continue;
       }
       const batches = batchesOf(group, this.options.batchPartitions);
+      const inFlight = batchesInFlight(batches.length);
       const running = new Map<number, { started: number; work: Promise<Map<string, BatchOutcome>> }>();
       const launch = (index: number) => {
         const batch = batches[index];
         if (!batch || running.has(index)) return;
-        const work = batchWork(batch);
+        const work = batchWork(batch, inFlight);
         work.catch(() => {}); // awaited in turn below
         running.set(index, { started: performance.now(), work });
       };

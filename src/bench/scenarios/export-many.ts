@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { COPY_SLOTS } from '../../partitioning/export-batch.js';
 import { exportPartitions } from '../../partitioning/job.js';
 import { dayExpression, exportSelectList, orderByList, tableColumns } from '../../partitioning/sql.js';
 import { tableSpecs } from '../../partitioning/tables.js';
@@ -126,7 +127,7 @@ export async function runExportMany(
                      TO ${quoteLiteral(path.join(rawDir, `${spec.table}-${day}.parquet`))} (${options})`,
                   );
                 }
-                await inCopyLanes(pool, statements);
+                await inCopyLanes(pool, statements, COPY_SLOTS);
               }
             });
           },

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { COPY_SLOTS } from '../../partitioning/export-batch.js';
 import { exportPartitions } from '../../partitioning/job.js';
 import { quoteLiteral } from '../../sql/quote.js';
 import { alternate } from '../alternate.js';
@@ -94,6 +95,7 @@ export async function runExport(ctx: ScenarioContext): Promise<ScenarioReport> {
                            AND ts < TIMESTAMPTZ '${day} 00:00:00+00' + INTERVAL 1 DAY ORDER BY symbol, ts)
                      TO ${quoteLiteral(path.join(rawDir, `${day}.parquet`))} (${options})`,
                 ),
+                COPY_SLOTS,
               ),
             );
           },
