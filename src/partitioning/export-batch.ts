@@ -278,19 +278,19 @@ function ledgerEntry(settings: ExportSettings, table: DiscoveredTable, day: Stag
 /** Rows past which a batch closes (a day bigger than that is a batch of its own). */
 export const BATCH_ROWS = 2_000_000;
 /**
- * COPYs of one table's export at the same time, each on its own reader
- * connection: two lanes in each of two batches in flight (run.ts), or four
- * lanes in a table's only batch. Measured on 2 cores: over 120 days x 5
+ * COPYs of an export at the same time, each on its own reader connection:
+ * two lanes in each of two batches in flight (run.ts), or four lanes in an
+ * export's only batch. Measured on 2 cores: over 120 days x 5
  * tables, 5.2 s with one batch of two lanes at a time, 4.1-4.3 s with two
  * (and 4.4-4.5 s with two of four lanes); over 7 large days in one batch,
  * 650-663 ms in two lanes, 587-626 ms in three or four (the days no longer
  * split 4 + 3 between two lanes).
  */
 export const COPY_SLOTS = 4;
-/** Lanes of a batch while another batch of its table runs. */
+/** Lanes of a batch while another batch runs. */
 export const COPY_LANES = 2;
 
-/** Batches of a table in flight: two when the pool has readers for both batches' lanes and the footer read. */
+/** Export batches in flight: two when there are several and the pool has readers for both batches' lanes and the footer read. */
 export function exportBatchesInFlight(maxReaders: number, batches: number): number {
   return batches > 1 && maxReaders > COPY_SLOTS ? COPY_SLOTS / COPY_LANES : 1;
 }

@@ -179,11 +179,11 @@ export class Run {
    * item runs, unless the run was interrupted. Progress gets a batch's start
    * and end events together, in plan order.
    *
-   * Up to `batchesInFlight(batches)` batches of a table run at once: the next one COPYs
-   * while this one waits for its hashes, reads its footers, moves and
-   * records its files, serial steps that would leave the CPU idle. Batches
-   * hold different days, so each keeps its own guarantees; their results
-   * are reported in plan order.
+   * Up to `batchesInFlight(batches)` batches run at once, of one table or
+   * the next: the next one COPYs while this one waits for its hashes, reads
+   * its footers, moves and records its files, serial steps that would leave
+   * the CPU idle. Batches hold different partitions, so each keeps its own
+   * guarantees; their results are reported in plan order.
    */
   private async inBatches(
     phase: 'export' | 'retention',
@@ -203,50 +203,66 @@ export class Run {
       this.results.push(result);
       emit({ type: 'end', index: indexOf.get(item)!, total, result });
     };
+    // Plan order, in units: a batch of consecutive `batched` items of one table, or one other item.
+    const units: Array<{ batch: PlannedItem[] } | { item: PlannedItem }> = [];
     for (const group of groupsOf(items, batched)) {
-      if (group[0]!.action !== batched) {
-        for (const item of group) {
+      if (group[0]!.action === batched) {
+        for (const batch of batchesOf(group, this.options.batchPartitions)) units.push({ batch });
+      } else {
+        for (const item of group) units.push({ item });
+      }
+    }
+    const inFlight = batchesInFlight(units.filter((unit) => 'batch' in unit).length);
+    const running = new Map<PlannedItem[], { started: number; work: Promise<Map<string, BatchOutcome>> }>();
+    const launch = (batch: PlannedItem[]) => {
+      if (running.has(batch)) return;
+      const work = batchWork(batch, inFlight);
+      work.catch(() => {}); // awaited in turn below
+      running.set(batch, { started: performance.now(), work });
+    };
+    /** The next batches after `index`, to start while the one at `index` finishes (across tables too). */
+    const launchAhead = (index: number) => {
+      let ahead = 1;
+      for (let next = index + 1; next < units.length && ahead < inFlight; next++) {
+        const unit = units[next]!;
+        if (!('batch' in unit)) continue;
+        if (this.options.signal?.aborted) return;
+        launch(unit.batch);
+        ahead++;
+      }
+    };
+    try {
+      for (const [index, unit] of units.entries()) {
+        if (!('batch' in unit)) {
           throwIfCancelled(this.options.signal, RUN_CANCELLED);
-          start(item);
+          start(unit.item);
           const result =
-            item.action === 'skip' || !single ? resultOf(item, 'skipped') : await runStep(item, single);
-          finish(item, result);
+            unit.item.action === 'skip' || !single
+              ? resultOf(unit.item, 'skipped')
+              : await runStep(unit.item, single);
+          finish(unit.item, result);
+          continue;
         }
-        continue;
-      }
-      const batches = batchesOf(group, this.options.batchPartitions);
-      const inFlight = batchesInFlight(batches.length);
-      const running = new Map<number, { started: number; work: Promise<Map<string, BatchOutcome>> }>();
-      const launch = (index: number) => {
-        const batch = batches[index];
-        if (!batch || running.has(index)) return;
-        const work = batchWork(batch, inFlight);
-        work.catch(() => {}); // awaited in turn below
-        running.set(index, { started: performance.now(), work });
-      };
-      try {
-        for (const [index, batch] of batches.entries()) {
-          // A batch once started finishes (its files and ledger rows go together) and is reported.
-          if (!running.has(index)) throwIfCancelled(this.options.signal, RUN_CANCELLED);
-          for (const item of batch) start(item);
-          launch(index);
-          for (let ahead = 1; ahead < inFlight && !this.options.signal?.aborted; ahead++)
-            launch(index + ahead);
-          const { started, work } = running.get(index)!;
-          let done: Map<string, BatchOutcome>;
-          try {
-            done = await work;
-          } catch (error) {
-            const typed = asTyped(error);
-            if (typed.code === 'INTERRUPTED') throw typed;
-            done = new Map(batch.map((item) => [item.date, { status: 'failed', error: typed }]));
-          }
-          this.reportBatch(batch, done, elapsed(started), finish, outcomes);
+        const { batch } = unit;
+        // A batch once started finishes (its files and ledger rows go together) and is reported.
+        if (!running.has(batch)) throwIfCancelled(this.options.signal, RUN_CANCELLED);
+        for (const item of batch) start(item);
+        launch(batch);
+        launchAhead(index);
+        const { started, work } = running.get(batch)!;
+        let done: Map<string, BatchOutcome>;
+        try {
+          done = await work;
+        } catch (error) {
+          const typed = asTyped(error);
+          if (typed.code === 'INTERRUPTED') throw typed;
+          done = new Map(batch.map((item) => [item.date, { status: 'failed', error: typed }]));
         }
-      } finally {
-        // Nothing of this run may still write once it returns or throws.
-        await Promise.allSettled([...running.values()].map((batch) => batch.work));
+        this.reportBatch(batch, done, elapsed(started), finish, outcomes);
       }
+    } finally {
+      // Nothing of this run may still write once it returns or throws.
+      await Promise.allSettled([...running.values()].map((batch) => batch.work));
     }
   }
 
