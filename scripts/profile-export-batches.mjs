@@ -3,16 +3,19 @@
 // wall time of each kind of statement and file operation, summed over a run
 // from nothing and over a second run with nothing new. After `npm run build`:
 //   node scripts/profile-export-batches.mjs [days]
+// With `ticks` after the days, the 7-day case of the bench instead: 1M ticks
+// of market_ticks alone over the days (node scripts/profile-export-batches.mjs 7 ticks).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exportPartitions } from '../dist/src/admin.js';
-import { dayBefore } from '../dist/src/bench/fixtures.js';
+import { dayBefore, insertTicksSql } from '../dist/src/bench/fixtures.js';
 import { insertTablesSql } from '../dist/src/bench/fixtures-tables.js';
 import { NODE_FS } from '../dist/src/fs/port.js';
 import { loadConfig, MigrationRunner, Pool } from '../dist/src/index.js';
 
 const days = Number(process.argv[2] ?? 120);
+const ticksOnly = process.argv[3] === 'ticks';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradedb-profile-batches-'));
 const totals = new Map();
 const add = (what, ms) => {
@@ -65,13 +68,18 @@ const pool = await Pool.open({ config, observer });
 try {
   await new MigrationRunner({ pool }).up();
   await pool.withWriter((s) =>
-    insertTablesSql(s, { firstDay: dayBefore(days), days, symbols: 10, ticksPerSymbolDay: 1440 }),
+    ticksOnly
+      ? insertTicksSql(s, { rows: 1_000_000, symbols: 50, firstDay: dayBefore(days), days })
+      : insertTablesSql(s, { firstDay: dayBefore(days), days, symbols: 10, ticksPerSymbolDay: 1440 }),
   );
   await pool.withWriter((s) => s.run('CHECKPOINT'));
   for (const run of ['first run', 'second run']) {
     totals.clear();
     const started = performance.now();
-    const report = await exportPartitions(pool, { fs: timedFs });
+    const report = await exportPartitions(pool, {
+      fs: timedFs,
+      ...(ticksOnly ? { tables: ['market_ticks'] } : {}),
+    });
     const wall = performance.now() - started;
     console.log(`${run}: ${report.exported} partitions exported in ${Math.round(wall)} ms`);
     for (const [what, { ms, n }] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
