@@ -39,7 +39,7 @@ export const PAUSE_ENV = 'TRADEDB_TEST_EXPORT_PAUSE';
 /**
  * Test-only: `TRADEDB_TEST_EXPORT_BATCH_PARTITIONS=<n>` makes batches of at
  * most n partitions, so that a few days per table still make several
- * batches, two in flight (the crash suite). Unset in production.
+ * batches, several in flight (the crash suite). Unset in production.
  */
 export const BATCH_ENV = 'TRADEDB_TEST_EXPORT_BATCH_PARTITIONS';
 

@@ -279,18 +279,20 @@ function ledgerEntry(settings: ExportSettings, table: DiscoveredTable, day: Stag
 export const BATCH_ROWS = 2_000_000;
 /**
  * COPYs of an export at the same time, each on its own reader connection:
- * two lanes in each of two batches in flight (run.ts), or four lanes in an
- * export's only batch. Measured on 2 cores: over 120 days x 5
- * tables, 5.2 s with one batch of two lanes at a time, 4.1-4.3 s with two
- * (and 4.4-4.5 s with two of four lanes); over 7 large days in one batch,
- * 650-663 ms in two lanes, 587-626 ms in three or four (the days no longer
- * split 4 + 3 between two lanes).
+ * two lanes in each of three batches in flight (run.ts), or six lanes in an
+ * export's only batch. Small days are COPYed on one thread each, so more
+ * COPYs than cores keep the cores busy through each batch's serial steps.
+ * Measured on 2 cores (scripts/profile-export-batches.mjs): over 120 days x
+ * 5 tables, 5.2 s with one batch of two lanes at a time, 4.3 s with two
+ * batches in flight, 4.0-4.2 s with three, 3.9-4.3 s with four; over 7
+ * large days in one batch, 650-663 ms in two lanes, 594-618 ms in four to
+ * six.
  */
-export const COPY_SLOTS = 4;
+export const COPY_SLOTS = 6;
 /** Lanes of a batch while another batch runs. */
 export const COPY_LANES = 2;
 
-/** Export batches in flight: two when there are several and the pool has readers for both batches' lanes and the footer read. */
+/** Export batches in flight: COPY_SLOTS / COPY_LANES when there are several and the pool has readers for all their lanes and a footer read; else one. */
 export function exportBatchesInFlight(maxReaders: number, batches: number): number {
   return batches > 1 && maxReaders > COPY_SLOTS ? COPY_SLOTS / COPY_LANES : 1;
 }

@@ -150,7 +150,7 @@ function exportCase(retention: boolean): CrashCase {
         ...RETENTION_ENV,
         TRADEDB_EXPORT_ROW_GROUP_SIZE: '1024',
         // Three days to export per table in batches of two: kills land inside a batch, between
-        // batches, and while the second batch runs beside the first (two are in flight).
+        // batches, and while the second batch runs beside the first (several are in flight).
         TRADEDB_TEST_EXPORT_BATCH_PARTITIONS: '2',
       };
     },

@@ -136,7 +136,7 @@ describe('exportPartitions', () => {
     }
   });
 
-  it('runs two batches at a time, reporting them in plan order, each partition exported once', async () => {
+  it('runs batches side by side, reporting them in plan order, each partition exported once', async () => {
     const { pool, root } = await everyTier();
     const events: string[] = [];
     const report = await exportPartitions(pool, {
