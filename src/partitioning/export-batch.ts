@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { IntegrityError } from '../errors.js';
+import { IntegrityError, InterruptedError } from '../errors.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import type { DiscoveredTable } from './discover.js';
 import { type ExportSettings, moveIntoPlace, type PartitionRef } from './export-partition.js';
@@ -48,6 +48,12 @@ export async function exportBatch(
   table: DiscoveredTable,
   dates: readonly string[],
   lanes: number = COPY_LANES,
+  /**
+   * Asked once the files are written, before the first one is moved into
+   * place: true makes the batch stop there (InterruptedError), its staging
+   * removed. For a batch started ahead of its turn when the run is cancelled.
+   */
+  dropped: () => boolean = () => false,
 ): Promise<Map<string, BatchOutcome>> {
   const { fs, root } = settings;
   const { spec } = table;
@@ -79,6 +85,8 @@ export async function exportBatch(
       }
     }
     if (live().length > 0) await settings.afterStep?.('written', ref(live()[0]!.date));
+    if (dropped())
+      throw new InterruptedError(`export of ${spec.table} cancelled before its files were moved into place`);
 
     const moved: Staged[] = [];
     for (const day of live()) {

@@ -114,12 +114,13 @@ export class Run {
         'export',
         items,
         'export',
-        (batch, inFlight) =>
+        (batch, inFlight, dropped) =>
           exportBatch(
             settings,
             byName.get(batch[0]!.table)!,
             batch.map((item) => item.date),
             COPY_SLOTS / inFlight,
+            dropped,
           ),
         undefined,
         outcomes,
@@ -189,7 +190,11 @@ export class Run {
     phase: 'export' | 'retention',
     items: readonly PlannedItem[],
     batched: PartitionAction,
-    batchWork: (batch: PlannedItem[], inFlight: number) => Promise<Map<string, BatchOutcome>>,
+    batchWork: (
+      batch: PlannedItem[],
+      inFlight: number,
+      dropped: () => boolean,
+    ) => Promise<Map<string, BatchOutcome>>,
     single: ((item: PlannedItem) => Promise<StepDone>) | undefined,
     outcomes?: Map<string, ExportOutcome>,
     batchesInFlight: (batches: number) => number = () => 1,
@@ -214,9 +219,18 @@ export class Run {
     }
     const inFlight = batchesInFlight(units.filter((unit) => 'batch' in unit).length);
     const running = new Map<PlannedItem[], { started: number; work: Promise<Map<string, BatchOutcome>> }>();
+    // Cancelled, the run lets the batch it was waiting for finish; batches started ahead of their
+    // turn stop before moving any file into place (unless already past that point).
+    const { signal } = this.options;
+    let awaited: PlannedItem[] | undefined;
+    let finishing: PlannedItem[] | undefined;
+    const onAbort = () => {
+      finishing = awaited;
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const launch = (batch: PlannedItem[]) => {
       if (running.has(batch)) return;
-      const work = batchWork(batch, inFlight);
+      const work = batchWork(batch, inFlight, () => signal?.aborted === true && finishing !== batch);
       work.catch(() => {}); // awaited in turn below
       running.set(batch, { started: performance.now(), work });
     };
@@ -226,7 +240,7 @@ export class Run {
       for (let next = index + 1; next < units.length && ahead < inFlight; next++) {
         const unit = units[next]!;
         if (!('batch' in unit)) continue;
-        if (this.options.signal?.aborted) return;
+        if (signal?.aborted) return;
         launch(unit.batch);
         ahead++;
       }
@@ -244,12 +258,13 @@ export class Run {
           continue;
         }
         const { batch } = unit;
-        // A batch once started finishes (its files and ledger rows go together) and is reported.
-        if (!running.has(batch)) throwIfCancelled(this.options.signal, RUN_CANCELLED);
+        // A batch started ahead reports its own cancellation (or its results) when its turn comes.
+        if (!running.has(batch)) throwIfCancelled(signal, RUN_CANCELLED);
         for (const item of batch) start(item);
         launch(batch);
         launchAhead(index);
         const { started, work } = running.get(batch)!;
+        awaited = batch;
         let done: Map<string, BatchOutcome>;
         try {
           done = await work;
@@ -261,6 +276,7 @@ export class Run {
         this.reportBatch(batch, done, elapsed(started), finish, outcomes);
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       // Nothing of this run may still write once it returns or throws.
       await Promise.allSettled([...running.values()].map((batch) => batch.work));
     }

@@ -160,6 +160,40 @@ describe('exportPartitions', () => {
     }
   });
 
+  it('cancelled with batches running ahead: the one waited for finishes, the others stop before moving files', async () => {
+    const { pool, root } = await everyTier();
+    const controller = new AbortController();
+    let first!: () => void;
+    const firstWritten = new Promise<void>((resolve) => {
+      first = resolve;
+    });
+    const cancelled = exportPartitions(pool, {
+      now: NOW,
+      batchPartitions: 1,
+      signal: controller.signal,
+      afterStep: async (step, partition) => {
+        if (step !== 'written') return;
+        if (partition.date === daysAgo(6)) {
+          // The batch the run waits for: cancelled here, it still finishes.
+          controller.abort();
+          first();
+        } else {
+          await firstWritten; // the batch started ahead gets here only once the run is cancelled
+        }
+      },
+    });
+    await expect(cancelled).rejects.toThrow(InterruptedError);
+    const exported = (await listPartitions(pool, { tables: ['market_ticks'], now: NOW }))
+      .filter((p) => p.export_state === 'exported')
+      .map((p) => p.date);
+    expect(exported).toEqual([daysAgo(6)]);
+    expect(fs.existsSync(partitionFile(root, 'market_ticks', daysAgo(3)))).toBe(false);
+    // No staging left behind (the manifest follows the ledger on the next run, as after any cancel).
+    expect(
+      fs.readdirSync(path.join(root, 'market_ticks')).filter((name) => !name.startsWith('date=')),
+    ).toEqual([]);
+  });
+
   it('keeps its fingerprint recipe: a fixed day gives the digest earlier exports recorded', async () => {
     // Ledgers on disk hold these digests: a change of how they are computed must bump their version (v1).
     fixture = await openFixture();
