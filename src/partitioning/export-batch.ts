@@ -300,9 +300,13 @@ export const COPY_SLOTS = 6;
 /** Lanes of a batch while another batch runs. */
 export const COPY_LANES = 2;
 
-/** Export batches in flight: COPY_SLOTS / COPY_LANES when there are several and the pool has readers for all their lanes and a footer read; else one. */
-export function exportBatchesInFlight(maxReaders: number, batches: number): number {
-  return batches > 1 && maxReaders > COPY_SLOTS ? COPY_SLOTS / COPY_LANES : 1;
+/**
+ * Export batches in flight for `copies` COPYs at a time: copies / COPY_LANES
+ * when there are several batches and the pool has readers for all their
+ * lanes and a footer read; else one.
+ */
+export function exportBatchesInFlight(maxReaders: number, batches: number, copies: number): number {
+  return batches > 1 && maxReaders > copies ? Math.max(1, Math.floor(copies / COPY_LANES)) : 1;
 }
 /** Partitions past which a batch closes: a crash redoes at most this many partitions' bookkeeping. */
 export const BATCH_PARTITIONS = 32;

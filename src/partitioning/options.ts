@@ -40,10 +40,17 @@ export interface ExportPartitionsOptions {
    * a crash loses at most its bookkeeping, which the next run redoes.
    */
   batchPartitions?: number;
+  /**
+   * COPYs at a time (default 6: two lanes in each of three batches in
+   * flight). More than the cores finishes sooner but takes every core: in a
+   * service's own process (the admin endpoint) the export asks for 2, so
+   * that the service's ingest keeps going.
+   */
+  parallelCopies?: number;
 }
 
 /** Options of applyRetention: the export options without the export-only ones. */
 export type ApplyRetentionOptions = Omit<
   ExportPartitionsOptions,
-  'force' | 'applyRetention' | 'afterStep' | 'batchPartitions'
+  'force' | 'applyRetention' | 'afterStep' | 'batchPartitions' | 'parallelCopies'
 >;

@@ -100,6 +100,7 @@ export class Run {
     const outcomes = new Map<string, ExportOutcome>();
     if (this.kind.exports) {
       const items = planExports(tables, this.scope);
+      const copies = this.options.parallelCopies ?? COPY_SLOTS;
       const settings: ExportSettings = {
         pool: this.pool,
         fs: this.fs,
@@ -119,12 +120,12 @@ export class Run {
             settings,
             byName.get(batch[0]!.table)!,
             batch.map((item) => item.date),
-            COPY_SLOTS / inFlight,
+            Math.max(1, Math.floor(copies / inFlight)),
             dropped,
           ),
         undefined,
         outcomes,
-        (batches) => exportBatchesInFlight(this.pool.config.pool.max_readers, batches),
+        (batches) => exportBatchesInFlight(this.pool.config.pool.max_readers, batches, copies),
       );
     }
 

@@ -52,6 +52,9 @@ export const exportPartitionsRoute = defineRoute({
           context.progress({ ...event, result: resultToWire(event.result) } satisfies WireExportEvent);
       },
       afterStep: (step) => pauseAt(step, context.remote, context.signal),
+      // In a service's own process: leave it cores to ingest with (bench live: 0.59x its
+      // ingest rate during the export with 2 COPYs at a time, 0.41x with 6).
+      ...(context.remote ? { parallelCopies: 2 } : {}),
     });
     return { ...report, results: report.results.map(resultToWire) };
   },
