@@ -249,7 +249,7 @@ export class Run {
     try {
       for (const [index, unit] of units.entries()) {
         if (!('batch' in unit)) {
-          throwIfCancelled(this.options.signal, RUN_CANCELLED);
+          throwIfCancelled(signal, RUN_CANCELLED);
           start(unit.item);
           const result =
             unit.item.action === 'skip' || !single
