@@ -358,7 +358,8 @@ describe('hostile values against the database', () => {
               expect(where.code, where.stderr).toBe(0);
               expect(ids(JSON.parse(where.stdout))).toEqual(expectedIds((symbol) => symbol === trimmed));
             }
-            const named = await run('query', 'orders', '--symbol', value, '--limit', '10000', '--json');
+            // Attached with "=": a value such as "--" would otherwise read as the end of the options, as in any CLI.
+            const named = await run('query', 'orders', `--symbol=${value}`, '--limit', '10000', '--json');
             expect(named.code, named.stderr).toBe(0);
             expect(ids(JSON.parse(named.stdout))).toEqual(expectedIds((symbol) => symbol === value));
             const bound = await run(
