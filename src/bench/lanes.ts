@@ -1,3 +1,4 @@
+import { inLanes } from '../partitioning/export-batch.js';
 import type { Pool } from '../pool/pool.js';
 
 /**
@@ -8,13 +9,10 @@ import type { Pool } from '../pool/pool.js';
  */
 export async function inCopyLanes(pool: Pool, statements: readonly string[], lanes: number): Promise<void> {
   const count = Math.max(1, Math.min(lanes, statements.length));
-  const perLane = Math.ceil(statements.length / count);
   await Promise.all(
-    Array.from({ length: count }, (_, lane) =>
+    inLanes(statements, count).map((lane) =>
       pool.withReader(async (session) => {
-        for (const statement of statements.slice(lane * perLane, (lane + 1) * perLane)) {
-          await session.connection.run(statement);
-        }
+        for (const statement of lane) await session.connection.run(statement);
       }),
     ),
   );

@@ -152,11 +152,8 @@ async function copyAll(
   const lanes = Math.max(1, Math.min(wanted, settings.pool.config.pool.max_readers, days.length));
   // Consecutive days per lane, not every other one: a lane fingerprints the span its days cover,
   // and interleaved lanes would each hash the whole batch.
-  const perLane = Math.ceil(days.length / lanes);
   const settled = await Promise.allSettled(
-    Array.from({ length: lanes }, (_, lane) =>
-      copyLane(settings, table, days.slice(lane * perLane, (lane + 1) * perLane), outcomes),
-    ),
+    inLanes(days, lanes).map((laneDays) => copyLane(settings, table, laneDays, outcomes)),
   );
   const failure = settled.find((result) => result.status === 'rejected');
   if (failure) throw (failure as PromiseRejectedResult).reason;
@@ -281,6 +278,12 @@ function ledgerEntry(settings: ExportSettings, table: DiscoveredTable, day: Stag
     verified_at: at,
     retired_at: null,
   };
+}
+
+/** `items` dealt into `lanes` runs of consecutive items (the last ones shorter, or empty). */
+export function inLanes<T>(items: readonly T[], lanes: number): T[][] {
+  const perLane = Math.ceil(items.length / lanes);
+  return Array.from({ length: lanes }, (_, lane) => items.slice(lane * perLane, (lane + 1) * perLane));
 }
 
 /** Rows past which a batch closes (a day bigger than that is a batch of its own). */

@@ -203,6 +203,11 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
   const quietSamples = during('quiet');
   const backupSamples = during('backup');
   const exportSamples = during('export');
+  // Append latencies, ms, of each kind of window.
+  const [quietMs, backupMs, duringExportMs] = [quietSamples, backupSamples, exportSamples].map((chosen) =>
+    chosen.map(([, ms]) => ms),
+  ) as [number[], number[], number[]];
+  const quietP99 = percentile(quietMs, 99);
   const rate = (kind: Window['kind'], chosen: AppendSample[]) => {
     const seconds =
       windows.filter((w) => w.kind === kind).reduce((sum, w) => sum + (w.end - w.start), 0) / 1000;
@@ -239,22 +244,16 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
     row({
       metric: 'service append p99 during backup --method file',
       unit: 'ms',
-      layer: percentile(
-        backupSamples.map(([, ms]) => ms),
-        99,
-      ),
-      baseline: percentile(
-        quietSamples.map(([, ms]) => ms),
-        99,
-      ),
+      layer: percentile(backupMs, 99),
+      baseline: quietP99,
       baseline_is: `the same service, no job running (${SERVICE_BATCH_ROWS}-tick appends)`,
       note: `${backupSamples.length} appends during backups, ${quietSamples.length} quiet${smallDatabase}`,
     }),
     row({
       metric: 'longest service write stall during backup --method file',
       unit: 'ms',
-      layer: maxOf(backupSamples.map(([, ms]) => ms)),
-      baseline: maxOf(quietSamples.map(([, ms]) => ms)),
+      layer: maxOf(backupMs),
+      baseline: maxOf(quietMs),
       baseline_is: 'the longest append with no job running',
       note: 'the file method holds the writer while it checkpoints and copies',
     }),
@@ -270,16 +269,10 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
     row({
       metric: 'service append p99 during export-partitions',
       unit: 'ms',
-      layer: percentile(
-        exportSamples.map(([, ms]) => ms),
-        99,
-      ),
-      baseline: percentile(
-        quietSamples.map(([, ms]) => ms),
-        99,
-      ),
+      layer: percentile(duringExportMs, 99),
+      baseline: quietP99,
       baseline_is: `the same service, no job running (${SERVICE_BATCH_ROWS}-tick appends)`,
-      note: `${exportSamples.length} appends during the export; longest ${Math.round(maxOf(exportSamples.map(([, ms]) => ms)) ?? 0)} ms`,
+      note: `${exportSamples.length} appends during the export; longest ${Math.round(maxOf(duringExportMs) ?? 0)} ms`,
     }),
     row({
       metric: 'service ingest rate during export-partitions',
