@@ -136,7 +136,10 @@ describe('stats, partitions and migrate through the admin endpoint', () => {
       const command = `stty cols 120 rows 50; exec '${process.execPath}' '${BIN}' stats --watch`;
       // Without CI or CONTINUOUS_INTEGRATION: under CI the CLI (and ink) draw no live view, even on a terminal.
       const { CI: _ci, CONTINUOUS_INTEGRATION: _continuous, ...outsideCi } = process.env;
-      const child = spawn(SCRIPT!, ['-qfec', command, '/dev/null'], { cwd: dir, env: { ...outsideCi, ...env } });
+      const child = spawn(SCRIPT!, ['-qfec', command, '/dev/null'], {
+        cwd: dir,
+        env: { ...outsideCi, ...env },
+      });
       let screen = '';
       child.stdout.on('data', (chunk: Buffer) => {
         screen += chunk.toString('utf8');
