@@ -264,7 +264,7 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
       baseline: medianMs(backups.raw),
       baseline_is: 'raw-backup.mjs on the same file (lock, CHECKPOINT, copy, fsync, sha256; service stopped)',
       budget: BUDGETS.liveFileBackupProcess,
-      note: `whole processes, median of ${backups.routed.length}${smallDatabase}`,
+      note: `whole processes, median of ${backups.routed.length} (${inOrder(backups.routed)} against ${inOrder(backups.raw)} ms, in the order they ran)${smallDatabase}`,
     }),
     row({
       metric: 'service append p99 during export-partitions',
@@ -334,4 +334,9 @@ function unmeasured(started: number, note: string): ScenarioReport {
     details: {},
     duration_ms: Math.round(performance.now() - started),
   };
+}
+
+/** Each run's milliseconds, rounded, in the order they ran: a row's spread shows what its median hides. */
+function inOrder(samples: readonly number[]): string {
+  return samples.map((ms) => Math.round(ms)).join(', ');
 }
