@@ -1,5 +1,5 @@
 import { type AdminServer, type AdminServerOptions, startAdminServer } from '../../src/admin.js';
-import { Pool } from '../../src/index.js';
+import { type Observer, Pool } from '../../src/index.js';
 import { ROUTE_PAUSE_ENV } from '../../src/server/routes/test-pause.js';
 import { waitFor } from './bin.js';
 import { atFileEnd } from './cleanup.js';
@@ -21,9 +21,11 @@ export async function serveInProcess(
   databasePath: string,
   options: AdminServerOptions = {},
   configValues: Record<string, string | number | boolean> = {},
+  /** Sees every statement of the serving pool, as a service's metrics would. */
+  observer?: Observer,
 ): Promise<LiveServer> {
   const config = await testConfig({ ...configValues, database_path: databasePath });
-  const pool = await Pool.open({ config });
+  const pool = await Pool.open({ config, ...(observer ? { observer } : {}) });
   let server: AdminServer;
   try {
     server = await startAdminServer(pool, options);
