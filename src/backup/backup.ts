@@ -148,7 +148,9 @@ async function runBackup(options: BackupOptions, pool: Pool | undefined): Promis
   let manifest: BackupManifest;
   let writes: WritesHeld;
   try {
-    const snapshotOptions = { ...options, fs, folder, lockWaitMs: options.lockWaitMs };
+    // A caller's own fs (a test injecting faults) sees every write: the copy then goes through it.
+    const copyInChild = options.fs === undefined;
+    const snapshotOptions = { ...options, fs, folder, lockWaitMs: options.lockWaitMs, copyInChild };
     const snapshot = pool
       ? method === 'file'
         ? await copyOpenPool(pool, snapshotOptions)
@@ -174,7 +176,7 @@ async function runBackup(options: BackupOptions, pool: Pool | undefined): Promis
     await writeFileDurably(fs, path.join(folder, MANIFEST_FILE), manifestText(manifest));
     await syncDir(fs, folder);
     await step(options.onStep, 'manifest-written');
-    // The bytes were hashed as they were written; what is left to check is that the folder matches its manifest.
+    // The copy was hashed as it was made; what is left to check is that the folder matches its manifest.
     options.onProgress?.({ phase: 'verify', done: 0, total: 1 });
     await checkBackupFolder(fs, folder, 'quick', signal);
     options.onProgress?.({ phase: 'verify', done: 1, total: 1 });

@@ -5,8 +5,9 @@ import { io } from '../fs/errors.js';
 import type { FsPort } from '../fs/port.js';
 import { Pool } from '../pool/pool.js';
 import { cancellableOn } from '../util/cancel.js';
+import { type ChildCopier, startChildCopier } from './child-copy.js';
 import { type DatabaseFacts, readDatabaseFacts } from './database-facts.js';
-import { copyWithHash } from './hashing-copy.js';
+import { copyWithHash, type HashedFile } from './hashing-copy.js';
 import { BACKUP_CANCELLED, type BackupProgress, type JobOptions, jobConfig, step } from './job.js';
 import { DATABASE_FILE, type ManifestFile } from './manifest.js';
 import { storageNumberOf } from './storage-version.js';
@@ -31,6 +32,12 @@ export type SnapshotOptions = JobOptions & {
   folder: string;
   lockWaitMs?: number | undefined;
   onProgress?: ((event: BackupProgress) => void) | undefined;
+  /**
+   * Copy the database file in a child process with the kernel's copy (see
+   * child-copy.ts); otherwise through `fs` here, chunk by chunk (what a
+   * test's fault-injecting `fs` needs).
+   */
+  copyInChild?: boolean | undefined;
 };
 
 /** A CHECKPOINT racing the copy (another pool of this process) is retried this often. */
@@ -39,20 +46,28 @@ const COPY_ATTEMPTS = 3;
 /**
  * The `file` method: open read-write (taking the file lock: no other process
  * may hold the database), CHECKPOINT so the file holds every committed row,
- * and copy it while the lock is held, hashing as it goes.
+ * and copy it while the lock is held (in a child process, see child-copy.ts).
  */
 export async function snapshotByCopy(options: SnapshotOptions): Promise<Snapshot> {
+  // Started first: the copier's start-up overlaps loading DuckDB and opening the file.
+  const copier = options.copyInChild
+    ? startChildCopier(options.config.database_path, targetIn(options))
+    : undefined;
   const pool = await Pool.open({
     config: jobConfig(options.config),
     readOnly: false,
     lockWaitMs: options.lockWaitMs,
     observer: options.observer,
     signal: options.signal,
+  }).catch((error: unknown) => {
+    copier?.dispose();
+    throw error;
   });
   try {
     await step(options.onStep, 'locked');
-    return await copyOpenPool(pool, options);
+    return await copyOpenPool(pool, options, copier);
   } finally {
+    copier?.dispose();
     await pool.close();
   }
 }
@@ -62,10 +77,54 @@ export async function snapshotByCopy(options: SnapshotOptions): Promise<Snapshot
  * writes wait while the database is checkpointed and copied, so the copy
  * holds every committed row and nothing half-written, the first time.
  */
-export async function copyOpenPool(pool: Pool, options: SnapshotOptions): Promise<Snapshot> {
-  const { fs, folder, signal } = options;
+export async function copyOpenPool(
+  pool: Pool,
+  options: SnapshotOptions,
+  /** A copier already started for this copy (snapshotByCopy's); otherwise one is started here when asked for. */
+  started?: ChildCopier,
+): Promise<Snapshot> {
+  const { fs, signal } = options;
   const source = pool.file;
-  const target = path.join(folder, DATABASE_FILE);
+  const target = targetIn(options);
+  // Started, and waited for, before the writes are held: they then wait for the copy alone.
+  let ready = started ?? (options.copyInChild ? startChildCopier(source, target) : undefined);
+  await ready?.ready;
+  const copyOnce = async (total: number): Promise<HashedFile> => {
+    if (!options.copyInChild) {
+      return copyWithHash(fs, source, target, signal, (done) =>
+        options.onProgress?.({ phase: 'copy', done, total }),
+      );
+    }
+    const copier = ready ?? startChildCopier(source, target);
+    ready = undefined;
+    try {
+      const copy = await copier.run(signal);
+      options.onProgress?.({ phase: 'copy', done: copy.size_bytes, total });
+      return copy;
+    } finally {
+      copier.dispose();
+    }
+  };
+  try {
+    return await copyHeld(pool, options, source, target, copyOnce);
+  } finally {
+    ready?.dispose();
+  }
+}
+
+function targetIn(options: SnapshotOptions): string {
+  return path.join(options.folder, DATABASE_FILE);
+}
+
+/** CHECKPOINT and copy with the pool's writes held, again if another connection checkpointed mid-copy. */
+async function copyHeld(
+  pool: Pool,
+  options: SnapshotOptions,
+  source: string,
+  target: string,
+  copyOnce: (total: number) => Promise<HashedFile>,
+): Promise<Snapshot> {
+  const { fs, signal } = options;
   const held = await pool.holdWrites((session) =>
     cancellableOn(session, signal, BACKUP_CANCELLED, async () => {
       for (let attempt = 1; ; attempt++) {
@@ -77,9 +136,7 @@ export async function copyOpenPool(pool: Pool, options: SnapshotOptions): Promis
         const before = await io('reading', source, () => fs.stat(source));
         const total = before.size;
         options.onProgress?.({ phase: 'copy', done: 0, total });
-        const copy = await copyWithHash(fs, source, target, signal, (done) =>
-          options.onProgress?.({ phase: 'copy', done, total }),
-        );
+        const copy = await copyOnce(total);
         const after = await io('reading', source, () => fs.stat(source));
         if (unchanged(before, after)) {
           await step(options.onStep, 'copied');

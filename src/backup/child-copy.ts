@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { InterruptedError } from '../errors.js';
+import { fsError } from '../fs/errors.js';
+import type { HashedFile } from './hashing-copy.js';
+
+/**
+ * The copier: says "ready" once started; on a line on stdin, copies argv[1]
+ * to the new file argv[2] with the kernel's copy (copy_file_range), then
+ * reads the copy back for its
+ * sha256 while fsyncing it, and prints {sha256, size_bytes, head} as JSON.
+ * A failure prints {code, message} on stderr. Its stdin closing (the parent
+ * gone) kills it at once, even mid-copy: the next backup removes what it
+ * left in the unfinished folder, as it removes the rest of that folder.
+ */
+const COPIER = `
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const [from, to] = process.argv.slice(1);
+async function copy() {
+  await fs.promises.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+  const handle = await fs.promises.open(to, 'r');
+  const synced = handle.sync();
+  const hash = crypto.createHash('sha256');
+  const buffer = Buffer.allocUnsafe(4 << 20);
+  let size = 0;
+  let head = Buffer.alloc(0);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, size);
+    if (bytesRead === 0) break;
+    if (size === 0) head = Buffer.from(buffer.subarray(0, Math.min(4096, bytesRead)));
+    hash.update(buffer.subarray(0, bytesRead));
+    size += bytesRead;
+  }
+  await synced;
+  await handle.close();
+  return { sha256: hash.digest('hex'), size_bytes: size, head: head.toString('base64') };
+}
+process.stdout.write('ready\\n');
+process.stdin.once('data', () => {
+  copy().then(
+    (result) => process.stdout.write(JSON.stringify(result)),
+    (error) => {
+      process.stderr.write(JSON.stringify({ code: error.code, message: error.message }));
+      process.exitCode = 1;
+    },
+  ).finally(() => process.stdin.destroy());
+});
+// SIGKILL, not exit(): exit() waits for the copy running on libuv's threads.
+process.stdin.on('end', () => process.kill(process.pid, 'SIGKILL'));
+`;
+
+/** A copier process started ahead of the copy: its start-up overlaps the wait for the writer and the CHECKPOINT. */
+export interface ChildCopier {
+  /**
+   * Resolves once the child has started (or failed to): waited for before a
+   * service's writes are held, so that they wait for the copy alone.
+   */
+  readonly ready: Promise<void>;
+  /** Copies, fsyncs and hashes; rejects with the typed file system error (a full disk is DiskFull). */
+  run(signal?: AbortSignal): Promise<HashedFile>;
+  /** Ends the child if `run` was never called or did not finish. */
+  dispose(): void;
+  /** The copier's process id, while it runs. */
+  readonly pid: number | undefined;
+}
+
+/**
+ * Why a child: DuckDB locks the database file with POSIX record locks, which
+ * belong to the process. Opening the file again in this process and closing
+ * it (as fs.copyFile does) would drop the lock while the pool keeps writing;
+ * a child's descriptors are its own. And the kernel's copy takes 90-190 ms
+ * for a 245 MB file on the 2-core machine of BENCHMARKS.md, where writing
+ * the same bytes from this process took 200-900 ms.
+ */
+export function startChildCopier(from: string, to: string): ChildCopier {
+  const env = { ...process.env };
+  // Preloads meant for the parent (a thread pool size, instrumentation) have no business in the copier.
+  delete env['NODE_OPTIONS'];
+  const child: ChildProcess = spawn(process.execPath, ['-e', COPIER, from, to], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, error }));
+    child.once('close', (code) => resolve({ code }));
+  });
+  const ready = new Promise<void>((resolve) => {
+    const started = () => {
+      if (stdout.includes('\n')) resolve();
+    };
+    child.stdout?.on('data', started);
+    void exited.then(() => resolve());
+  });
+  // A write to a child that already died (spawn failed) must not become an unhandled error.
+  child.stdin?.on('error', () => {});
+  const dispose = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  return {
+    dispose,
+    ready,
+    pid: child.pid,
+    async run(signal) {
+      const abort = () => dispose();
+      signal?.addEventListener('abort', abort, { once: true });
+      try {
+        child.stdin?.write('copy\n');
+        const { code, error } = await exited;
+        if (signal?.aborted) throw new InterruptedError('interrupted while copying');
+        if (error) throw fsError(error, 'starting a copier for', from);
+        if (code !== 0) throw copierError(stderr, code, to);
+        const result = JSON.parse(stdout.slice(stdout.indexOf('\n') + 1)) as {
+          sha256: string;
+          size_bytes: number;
+          head: string;
+        };
+        return {
+          sha256: result.sha256,
+          size_bytes: result.size_bytes,
+          head: Buffer.from(result.head, 'base64'),
+        };
+      } finally {
+        signal?.removeEventListener('abort', abort);
+      }
+    },
+  };
+}
+
+/** The copier's {code, message} as the error the same failure in this process would give. */
+function copierError(stderr: string, exitCode: number | null, to: string) {
+  let reported: { code?: string; message?: string } = {};
+  try {
+    reported = JSON.parse(stderr) as typeof reported;
+  } catch {
+    reported = { message: `the copier exited ${exitCode}: ${stderr.trim().slice(0, 300)}` };
+  }
+  const cause = Object.assign(new Error(reported.message ?? `the copier exited ${exitCode}`), {
+    code: reported.code,
+  });
+  return fsError(cause, 'writing', to, { missing: 'io' });
+}
