@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { expect } from 'vitest';
 import { type Spawned, spawnScript, waitFor } from './bin.js';
 
 const DUCKDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('@duckdb/node-api')).href;
@@ -34,4 +35,25 @@ export async function holdDatabase(
   );
   if (!holder.output().stdout.includes('ready')) throw new Error(`holder failed: ${holder.output().stderr}`);
   return holder;
+}
+
+/**
+ * What another process gets when it tries to open `file` read-only:
+ * 'opened', or DuckDB's lock error. DuckDB's lock is a POSIX record lock,
+ * which a process loses when it closes any descriptor of the file: another
+ * process is the only honest judge of whether a holder still has it.
+ */
+export async function openFromAnotherProcess(file: string, cwd: string): Promise<string> {
+  const source = `
+    const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
+    try {
+      (await DuckDBInstance.create(${JSON.stringify(file)}, { access_mode: 'READ_ONLY' })).closeSync();
+      process.stdout.write('opened');
+    } catch (error) {
+      process.stdout.write(error.message);
+    }
+  `;
+  const finished = await spawnScript(source, { cwd }).done;
+  expect(finished.code, finished.stderr).toBe(0);
+  return finished.stdout;
 }

@@ -1,29 +1,9 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { backup } from '../../../src/admin.js';
 import { Pool } from '../../../src/index.js';
-import { spawnScript } from '../../helpers/bin.js';
 import { atTestEnd } from '../../helpers/cleanup.js';
+import { openFromAnotherProcess } from '../../helpers/holder.js';
 import { freshDatabase } from './fixtures.js';
-
-const DUCKDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('@duckdb/node-api')).href;
-
-/** What another process gets when it tries to open `file` read-only: 'opened', or DuckDB's lock error. */
-async function openFromAnotherProcess(file: string, cwd: string): Promise<string> {
-  const source = `
-    const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
-    try {
-      (await DuckDBInstance.create(${JSON.stringify(file)}, { access_mode: 'READ_ONLY' })).closeSync();
-      process.stdout.write('opened');
-    } catch (error) {
-      process.stdout.write(error.message);
-    }
-  `;
-  const finished = await spawnScript(source, { cwd }).done;
-  expect(finished.code, finished.stderr).toBe(0);
-  return finished.stdout;
-}
 
 /**
  * DuckDB's lock on its file is a POSIX record lock, which a process loses
