@@ -6,8 +6,8 @@ import type { HashedFile } from './hashing-copy.js';
 /**
  * The copier: says "ready" once started; on a line on stdin, copies argv[1]
  * to the new file argv[2] with the kernel's copy (copy_file_range), then
- * reads the copy back for its
- * sha256 while fsyncing it, and prints {sha256, size_bytes, head} as JSON.
+ * reads the copy back for its sha256 while fsyncing it, and prints
+ * {sha256, size_bytes, head} as JSON.
  * A failure prints {code, message} on stderr. Its stdin closing (the parent
  * gone) kills it at once, even mid-copy: the next backup removes what it
  * left in the unfinished folder, as it removes the rest of that folder.
@@ -74,8 +74,10 @@ export interface ChildCopier {
  */
 export function startChildCopier(from: string, to: string): ChildCopier {
   const env = { ...process.env };
-  // Preloads meant for the parent (a thread pool size, instrumentation) have no business in the copier.
+  // Preloads and a thread pool sized for the parent (instrumentation, 64 threads for DuckDB) have
+  // no business in the copier, which runs two file operations at a time.
   delete env['NODE_OPTIONS'];
+  delete env['UV_THREADPOOL_SIZE'];
   const child: ChildProcess = spawn(process.execPath, ['-e', COPIER, from, to], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env,
@@ -109,6 +111,10 @@ export function startChildCopier(from: string, to: string): ChildCopier {
     ready,
     pid: child.pid,
     async run(signal) {
+      if (signal?.aborted) {
+        dispose();
+        throw new InterruptedError('interrupted before copying');
+      }
       const abort = () => dispose();
       signal?.addEventListener('abort', abort, { once: true });
       try {

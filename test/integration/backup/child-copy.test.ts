@@ -64,13 +64,24 @@ describe('the child copier', () => {
     expect(fs.readFileSync(target, 'utf8')).toBe('already here');
   });
 
-  it('stops on its signal with InterruptedError, and the child is gone', async () => {
+  it('stops on its signal with InterruptedError, mid-copy or before, and the child is gone', async () => {
     const dir = tempDir();
-    const copier = startChildCopier(randomFile(dir, 64 * 1024), path.join(dir, 'copy.bin'));
+    // A FIFO nobody writes: the copy blocks opening it, so the signal finds it running.
+    const fifo = path.join(dir, 'never-written.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const copier = startChildCopier(fifo, path.join(dir, 'copy.bin'));
+    await copier.ready;
     const controller = new AbortController();
+    const running = copier.run(controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     controller.abort();
-    await expect(copier.run(controller.signal)).rejects.toBeInstanceOf(InterruptedError);
+    await expect(running).rejects.toBeInstanceOf(InterruptedError);
     expect(alive(copier.pid!)).toBe(false);
+
+    const early = startChildCopier(randomFile(dir, 64 * 1024), path.join(dir, 'early.bin'));
+    await expect(early.run(AbortSignal.abort())).rejects.toBeInstanceOf(InterruptedError);
+    await waitFor(() => !alive(early.pid!), 10_000, 'the copier to end');
+    expect(fs.existsSync(path.join(dir, 'early.bin'))).toBe(false);
   });
 
   it('ends when disposed unused, and when the process that started it dies', async () => {
