@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { InterruptedError } from '../errors.js';
+import { InternalError, InterruptedError } from '../errors.js';
 import { fsError } from '../fs/errors.js';
 import type { HashedFile } from './hashing-copy.js';
 
 /**
  * The copier: says "ready" once started; on a line on stdin, copies argv[1]
- * to the new file argv[2] with the kernel's copy (copy_file_range), then
- * reads the copy back for its sha256 while fsyncing it, and prints
- * {sha256, size_bytes, head} as JSON.
+ * to the new file argv[2] with the kernel's copy (copy_file_range) and says
+ * "copied"; then reads the copy back for its sha256 while fsyncing it, and
+ * prints {sha256, size_bytes, head} as JSON.
  * A failure prints {code, message} on stderr. Its stdin closing (the parent
  * gone) kills it at once, even mid-copy: the next backup removes what it
  * left in the unfinished folder, as it removes the rest of that folder.
@@ -18,6 +18,7 @@ const crypto = require('node:crypto');
 const [from, to] = process.argv.slice(1);
 async function copy() {
   await fs.promises.copyFile(from, to, fs.constants.COPYFILE_EXCL);
+  process.stdout.write('copied\\n');
   const handle = await fs.promises.open(to, 'r');
   const synced = handle.sync();
   const hash = crypto.createHash('sha256');
@@ -56,9 +57,14 @@ export interface ChildCopier {
    * service's writes are held, so that they wait for the copy alone.
    */
   readonly ready: Promise<void>;
-  /** Copies, fsyncs and hashes; rejects with the typed file system error (a full disk is DiskFull). */
-  run(signal?: AbortSignal): Promise<HashedFile>;
-  /** Ends the child if `run` was never called or did not finish. */
+  /**
+   * Copies. Resolves once the copy is whole, from when on the source may
+   * change again, with the rest of the job: waiting for the copy's sha256
+   * and fsync. Either rejects with the typed file system error (a full disk
+   * is DiskFull), or InterruptedError once `signal` fires.
+   */
+  copy(signal?: AbortSignal): Promise<() => Promise<HashedFile>>;
+  /** Ends the child if the copy was never asked for or did not finish. */
   dispose(): void;
   /** The copier's process id, while it runs. */
   readonly pid: number | undefined;
@@ -94,48 +100,58 @@ export function startChildCopier(from: string, to: string): ChildCopier {
     child.once('error', (error) => resolve({ code: null, error }));
     child.once('close', (code) => resolve({ code }));
   });
-  const ready = new Promise<void>((resolve) => {
-    const started = () => {
-      if (stdout.includes('\n')) resolve();
-    };
-    child.stdout?.on('data', started);
-    void exited.then(() => resolve());
-  });
+  /** Resolves once the child has said `lines` lines (ready, copied), or has exited. */
+  const untilLines = (lines: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (stdout.split('\n').length > lines) resolve();
+      };
+      child.stdout?.on('data', check);
+      void exited.then(() => resolve());
+      check();
+    });
   // A write to a child that already died (spawn failed) must not become an unhandled error.
   child.stdin?.on('error', () => {});
+  let stopWatching = () => {};
   const dispose = () => {
+    stopWatching();
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  /** The child's outcome once it has exited: the copy's hash, or the error that ended it. */
+  const outcome = async (signal: AbortSignal | undefined): Promise<HashedFile> => {
+    const { code, error } = await exited;
+    stopWatching();
+    if (signal?.aborted) throw new InterruptedError('interrupted while copying');
+    if (error) throw fsError(error, 'starting a copier for', from);
+    if (code !== 0) throw copierError(stderr, code, to);
+    const result = JSON.parse(stdout.split('\n')[2] ?? '') as {
+      sha256: string;
+      size_bytes: number;
+      head: string;
+    };
+    return { sha256: result.sha256, size_bytes: result.size_bytes, head: Buffer.from(result.head, 'base64') };
   };
   return {
     dispose,
-    ready,
+    ready: untilLines(1),
     pid: child.pid,
-    async run(signal) {
+    async copy(signal) {
       if (signal?.aborted) {
         dispose();
         throw new InterruptedError('interrupted before copying');
       }
       const abort = () => dispose();
       signal?.addEventListener('abort', abort, { once: true });
-      try {
-        child.stdin?.write('copy\n');
-        const { code, error } = await exited;
-        if (signal?.aborted) throw new InterruptedError('interrupted while copying');
-        if (error) throw fsError(error, 'starting a copier for', from);
-        if (code !== 0) throw copierError(stderr, code, to);
-        const result = JSON.parse(stdout.slice(stdout.indexOf('\n') + 1)) as {
-          sha256: string;
-          size_bytes: number;
-          head: string;
-        };
-        return {
-          sha256: result.sha256,
-          size_bytes: result.size_bytes,
-          head: Buffer.from(result.head, 'base64'),
-        };
-      } finally {
-        signal?.removeEventListener('abort', abort);
+      stopWatching = () => signal?.removeEventListener('abort', abort);
+      child.stdin?.write('copy\n');
+      await untilLines(2);
+      const copied = stdout.split('\n').length > 2;
+      if (!copied) {
+        // Exited before the copy was whole: its outcome is the error.
+        await outcome(signal);
+        throw new InternalError('the copier ended without copying');
       }
+      return () => outcome(signal);
     },
   };
 }

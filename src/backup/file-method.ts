@@ -89,41 +89,63 @@ export async function copyOpenPool(
   // Started, and waited for, before the writes are held: they then wait for the copy alone.
   let ready = started ?? (options.copyInChild ? startChildCopier(source, target) : undefined);
   await ready?.ready;
-  const copyOnce = async (total: number): Promise<HashedFile> => {
+  const copyOnce = async (total: number): Promise<CopyMade> => {
     if (!options.copyInChild) {
-      return copyWithHash(fs, source, target, signal, (done) =>
+      const hashed = await copyWithHash(fs, source, target, signal, (done) =>
         options.onProgress?.({ phase: 'copy', done, total }),
       );
+      return { finish: async () => hashed, abandon: () => {} };
     }
     const copier = ready ?? startChildCopier(source, target);
     ready = undefined;
-    try {
-      const copy = await copier.run(signal);
-      options.onProgress?.({ phase: 'copy', done: copy.size_bytes, total });
-      return copy;
-    } finally {
-      copier.dispose();
-    }
+    const finish = await copier.copy(signal);
+    options.onProgress?.({ phase: 'copy', done: total, total });
+    return {
+      finish: () => finish().finally(() => copier.dispose()),
+      abandon: () => copier.dispose(),
+    };
   };
+  let made: CopyMade | undefined;
   try {
-    return await copyHeld(pool, options, source, target, copyOnce);
+    const { snapshot, copy } = await copyHeld(pool, options, source, target, async (total) => {
+      made = await copyOnce(total);
+      return made;
+    });
+    // The writes go on meanwhile: the copy is whole, what is left is its hash and fsync.
+    const hashed = await copy.finish();
+    return {
+      ...snapshot,
+      files: [{ path: DATABASE_FILE, size_bytes: hashed.size_bytes, sha256: hashed.sha256 }],
+      storage_version_number: storageNumberOf(hashed.head) ?? null,
+    };
   } finally {
+    made?.abandon();
     ready?.dispose();
   }
+}
+
+/** A whole copy of the database file; `finish` waits for its hash and fsync, `abandon` gives it up. */
+interface CopyMade {
+  finish(): Promise<HashedFile>;
+  abandon(): void;
 }
 
 function targetIn(options: SnapshotOptions): string {
   return path.join(options.folder, DATABASE_FILE);
 }
 
-/** CHECKPOINT and copy with the pool's writes held, again if another connection checkpointed mid-copy. */
+/**
+ * CHECKPOINT and copy with the pool's writes held, again if another
+ * connection checkpointed mid-copy. The copy's hash and fsync are left to
+ * the caller, after the writes are let go.
+ */
 async function copyHeld(
   pool: Pool,
   options: SnapshotOptions,
   source: string,
   target: string,
-  copyOnce: (total: number) => Promise<HashedFile>,
-): Promise<Snapshot> {
+  copyOnce: (total: number) => Promise<CopyMade>,
+): Promise<{ snapshot: Omit<Snapshot, 'files' | 'storage_version_number'>; copy: CopyMade }> {
   const { fs, signal } = options;
   const held = await pool.holdWrites((session) =>
     cancellableOn(session, signal, BACKUP_CANCELLED, async () => {
@@ -143,6 +165,7 @@ async function copyHeld(
           return { facts, copy };
         }
         // Another connection of this process (a second pool on the same instance) checkpointed mid-copy.
+        copy.abandon();
         await io('removing', target, () => fs.unlink(target));
         if (attempt >= COPY_ATTEMPTS) {
           throw new WriteConflictError(
@@ -154,16 +177,12 @@ async function copyHeld(
     }),
   );
   const { facts, copy } = held.value;
-  return {
-    facts,
-    files: [{ path: DATABASE_FILE, size_bytes: copy.size_bytes, sha256: copy.sha256 }],
-    storage_version_number: storageNumberOf(copy.head) ?? null,
-    writes: {
-      held_ms: held.held_ms,
-      writers_waited: held.writers_waited,
-      longest_wait_ms: held.longest_wait_ms,
-    },
+  const writes = {
+    held_ms: held.held_ms,
+    writers_waited: held.writers_waited,
+    longest_wait_ms: held.longest_wait_ms,
   };
+  return { snapshot: { facts, writes }, copy };
 }
 
 function unchanged(before: Stats, after: Stats): boolean {
