@@ -100,14 +100,21 @@ export function startChildCopier(from: string, to: string): ChildCopier {
     child.once('error', (error) => resolve({ code: null, error }));
     child.once('close', (code) => resolve({ code }));
   });
-  /** Resolves once the child has said `lines` lines (ready, copied), or has exited. */
+  /** How many whole lines (ready, copied) the child has said. */
+  const linesSaid = () => stdout.split('\n').length - 1;
+  /** Resolves once the child has said `lines` lines, or has exited. */
   const untilLines = (lines: number) =>
     new Promise<void>((resolve) => {
       const check = () => {
-        if (stdout.split('\n').length > lines) resolve();
+        if (linesSaid() < lines) return;
+        child.stdout?.off('data', check);
+        resolve();
       };
       child.stdout?.on('data', check);
-      void exited.then(() => resolve());
+      void exited.then(() => {
+        child.stdout?.off('data', check);
+        resolve();
+      });
       check();
     });
   // A write to a child that already died (spawn failed) must not become an unhandled error.
@@ -145,8 +152,7 @@ export function startChildCopier(from: string, to: string): ChildCopier {
       stopWatching = () => signal?.removeEventListener('abort', abort);
       child.stdin?.write('copy\n');
       await untilLines(2);
-      const copied = stdout.split('\n').length > 2;
-      if (!copied) {
+      if (linesSaid() < 2) {
         // Exited before the copy was whole: its outcome is the error.
         await outcome(signal);
         throw new InternalError('the copier ended without copying');
