@@ -187,8 +187,11 @@ export async function commitAndKill(file: string, sql: string, cwd: string): Pro
      const connection = await instance.connect();
      // No automatic checkpoint may fold the commit into the main file: the callers need it only in the .wal.
      await connection.run("SET checkpoint_threshold = '1TB'");
+     await connection.run('SET debug_skip_checkpoint_on_commit = true');
      await connection.run(${JSON.stringify(sql)});
-     process.stdout.write('committed\\n');
+     // Said by the writer itself: a .wal missing here is DuckDB's doing, missing only later is another's.
+     const { existsSync } = await import('node:fs');
+     process.stdout.write('committed, .wal ' + (existsSync(${JSON.stringify(`${file}.wal`)}) ? 'there' : 'missing') + '\\n');
      setInterval(() => {}, 1000);`,
     { cwd },
   );
@@ -202,7 +205,7 @@ export async function commitAndKill(file: string, sql: string, cwd: string): Pro
   if (!done.stdout.includes('committed')) throw new Error(`writer failed: ${done.stderr}`);
   if (!fs.existsSync(`${file}.wal`)) {
     throw new Error(
-      `the killed writer left no ${file}.wal (files now: ${fs.readdirSync(path.dirname(file)).join(', ')})`,
+      `the killed writer left no ${file}.wal (it said "${done.stdout.trim()}"; files now: ${fs.readdirSync(path.dirname(file)).join(', ')})`,
     );
   }
 }
