@@ -14,7 +14,7 @@ import {
   writeServiceScript,
 } from '../live-service.js';
 import { writeRawScripts } from '../process-scripts.js';
-import { type ProcessRun, type SpawnSettings, timeProcess } from '../spawn-timer.js';
+import { type ProcessRun, type SpawnSettings, timedEnv, timeProcess, unsetNote } from '../spawn-timer.js';
 import type { BenchResult, ScenarioReport } from '../types.js';
 
 /** The service's appends: a few hundred ticks, then a short pause, as a feed handler's batches. */
@@ -101,7 +101,8 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
   const databaseBytes = (await fs.promises.stat(database)).size;
   const scripts = await writeRawScripts(workspace.folder);
   const serviceScript = await writeServiceScript(workspace.folder, library);
-  const spawnSettings: SpawnSettings = { cwd: workspace.folder, env };
+  const timed = timedEnv(env);
+  const spawnSettings: SpawnSettings = { cwd: workspace.folder, env: timed.env };
   const rawOut = path.join(workspace.folder, 'live-raw-backup.duckdb');
 
   const lookups = { routed: [] as number[], raw: [] as number[], node: [] as number[] };
@@ -225,7 +226,7 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
       baseline: percentile(lookups.raw, 50),
       baseline_is: 'raw-lookup.mjs opening the file itself (service stopped)',
       budget: BUDGETS.routedQueryOrderProcess,
-      note: `${lookups.routed.length} runs each, whole processes; the service paused its appends`,
+      note: `${lookups.routed.length} runs each, whole processes; the service paused its appends${unsetNote(timed.unset)}`,
     }),
     row({
       metric: 'query order <id> --json through a live endpoint, p99',
@@ -294,6 +295,7 @@ export async function runLive(ctx: ScenarioContext, env: SpawnSettings['env']): 
       service_pause_ms: SERVICE_PAUSE_MS,
       blocks: sizes.blocks,
       cli: ctx.bin,
+      unset_for_timed_processes: timed.unset.join(', ') || null,
     },
     duration_ms: Math.round(performance.now() - started),
   };

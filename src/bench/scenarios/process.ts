@@ -7,7 +7,7 @@ import { removeFolder } from '../disk.js';
 import { dayBefore, insertOrdersSql, insertTicksSql, sampleOrderIds } from '../fixtures.js';
 import { medianMs } from '../histogram.js';
 import { writeRawScripts } from '../process-scripts.js';
-import { type ProcessRun, type SpawnSettings, timeProcess } from '../spawn-timer.js';
+import { type ProcessRun, type SpawnSettings, timedEnv, timeProcess } from '../spawn-timer.js';
 import type { BenchBudget, BenchResult, ScenarioReport } from '../types.js';
 
 interface Pair {
@@ -52,7 +52,8 @@ export async function runProcess(ctx: ScenarioContext, env: SpawnSettings['env']
     await workspace.closePool(pool);
   }
   const size = (await fs.promises.stat(database)).size;
-  const spawnSettings: SpawnSettings = { cwd: workspace.folder, env };
+  const timed = timedEnv(env);
+  const spawnSettings: SpawnSettings = { cwd: workspace.folder, env: timed.env };
   const bin = ctx.bin;
   const built =
     fs.existsSync(bin) && fs.existsSync(path.join(path.dirname(bin), '..', 'dist', 'cli', 'main.js'));
@@ -117,7 +118,13 @@ export async function runProcess(ctx: ScenarioContext, env: SpawnSettings['env']
   return {
     scenario: 'process',
     results,
-    details: { database_bytes: size, orders: settings.order_rows, ticks: settings.rows, cli: bin },
+    details: {
+      database_bytes: size,
+      orders: settings.order_rows,
+      ticks: settings.rows,
+      cli: bin,
+      unset_for_timed_processes: timed.unset.join(', ') || null,
+    },
     duration_ms: Math.round(performance.now() - started),
   };
 }
