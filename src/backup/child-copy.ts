@@ -50,13 +50,21 @@ process.stdin.once('data', () => {
 process.stdin.on('end', () => process.kill(process.pid, 'SIGKILL'));
 `;
 
+/** How a copier starts: by default this process's own runtime, given START_TIMEOUT_MS to say it runs. */
+export interface CopierOptions {
+  runtime?: string;
+  startTimeoutMs?: number;
+}
+
 /** A copier process started ahead of the copy: its start-up overlaps the wait for the writer and the CHECKPOINT. */
 export interface ChildCopier {
   /**
-   * Resolves once the child has started (or failed to): waited for before a
-   * service's writes are held, so that they wait for the copy alone.
+   * Resolves once the child has started, to true, or to false when it could
+   * not start: it exited (or did not say so within START_TIMEOUT_MS, and was
+   * ended). Waited for before a service's writes are held, so that they wait
+   * for the copy alone; on false the caller copies another way.
    */
-  readonly ready: Promise<void>;
+  readonly ready: Promise<boolean>;
   /**
    * Copies. Resolves once the copy is whole, from when on the source may
    * change again, with the rest of the job: waiting for the copy's sha256
@@ -78,13 +86,18 @@ export interface ChildCopier {
  * for a 245 MB file on the 2-core machine of BENCHMARKS.md, where writing
  * the same bytes from this process took 200-900 ms.
  */
-export function startChildCopier(from: string, to: string): ChildCopier {
+export function startChildCopier(from: string, to: string, options: CopierOptions = {}): ChildCopier {
+  const { runtime = process.execPath, startTimeoutMs = START_TIMEOUT_MS } = options;
   const env = { ...process.env };
   // Preloads and a thread pool sized for the parent (instrumentation, 64 threads for DuckDB) have
-  // no business in the copier, which runs two file operations at a time.
+  // no business in the copier, which runs two file operations at a time; nor has a CA bundle
+  // (Node reads NODE_EXTRA_CA_CERTS at every start: ~36 ms of CPU beside the service).
   delete env['NODE_OPTIONS'];
   delete env['UV_THREADPOOL_SIZE'];
-  const child: ChildProcess = spawn(process.execPath, ['-e', COPIER, from, to], {
+  delete env['NODE_EXTRA_CA_CERTS'];
+  // A service embedded in Electron: its binary runs the script as node would.
+  env['ELECTRON_RUN_AS_NODE'] = '1';
+  const child: ChildProcess = spawn(runtime, ['-e', COPIER, from, to], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env,
   });
@@ -138,9 +151,16 @@ export function startChildCopier(from: string, to: string): ChildCopier {
     };
     return { sha256: result.sha256, size_bytes: result.size_bytes, head: Buffer.from(result.head, 'base64') };
   };
+  const ready = Promise.race([
+    untilLines(1).then(() => linesSaid() >= 1),
+    new Promise<false>((resolve) => setTimeout(resolve, startTimeoutMs, false).unref()),
+  ]).then((started) => {
+    if (!started) dispose();
+    return started;
+  });
   return {
     dispose,
-    ready: untilLines(1),
+    ready,
     pid: child.pid,
     async copy(signal) {
       if (signal?.aborted) {
@@ -161,6 +181,14 @@ export function startChildCopier(from: string, to: string): ChildCopier {
     },
   };
 }
+
+/**
+ * How long a copier may take to start before the backup copies another way:
+ * node starts in 20-60 ms on the reference machine, seconds under heavy load;
+ * a runtime that does not run the script at all (an embedding that is not
+ * node) would otherwise hold the backup up for ever.
+ */
+const START_TIMEOUT_MS = 10_000;
 
 /** The copier's {code, message} as the error the same failure in this process would give. */
 function copierError(stderr: string, exitCode: number | null, to: string) {

@@ -88,9 +88,15 @@ export async function copyOpenPool(
   const target = targetIn(options);
   // Started, and waited for, before the writes are held: they then wait for the copy alone.
   let ready = started ?? (options.copyInChild ? startChildCopier(source, target) : undefined);
-  await ready?.ready;
+  // A copier that cannot start (a runtime that is not node) leaves the copy to this process: slower,
+  // but through the instance's own descriptor, so the lock holds (lock-keeping-fs.ts).
+  const inChild = ready !== undefined && (await ready.ready);
+  if (!inChild) {
+    ready?.dispose();
+    ready = undefined;
+  }
   const copyOnce = async (total: number): Promise<CopyMade> => {
-    if (!options.copyInChild) {
+    if (!inChild) {
       const hashed = await copyWithHash(fs, source, target, signal, (done) =>
         options.onProgress?.({ phase: 'copy', done, total }),
       );

@@ -88,6 +88,26 @@ describe('the child copier', () => {
     expect(fs.existsSync(path.join(dir, 'early.bin'))).toBe(false);
   });
 
+  it('says it could not start when its runtime does not run it, or not in time, and is then gone', async () => {
+    const dir = tempDir();
+    const source = randomFile(dir, 64 * 1024);
+    const refused = startChildCopier(source, path.join(dir, 'refused.bin'), { runtime: '/bin/false' });
+    expect(await refused.ready).toBe(false);
+    // A runtime that starts but never runs the script (an embedding that is not node).
+    const silent = path.join(dir, 'silent-runtime.sh');
+    fs.writeFileSync(silent, '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
+    const slow = startChildCopier(source, path.join(dir, 'slow.bin'), {
+      runtime: silent,
+      startTimeoutMs: 300,
+    });
+    expect(await slow.ready).toBe(false);
+    await waitFor(() => !alive(slow.pid!), 10_000, 'the silent copier to end');
+    expect(fs.readdirSync(dir).filter((name) => name.endsWith('.bin') && name !== 'source.bin')).toEqual([]);
+    const fine = startChildCopier(source, path.join(dir, 'fine.bin'));
+    expect(await fine.ready).toBe(true);
+    fine.dispose();
+  });
+
   it('ends when disposed unused, and when the process that started it dies', async () => {
     const dir = tempDir();
     const source = randomFile(dir, 64 * 1024);
