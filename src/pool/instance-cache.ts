@@ -13,6 +13,7 @@ import {
 import type { FileHandleLike } from '../fs/port.js';
 import { classifyDuckDbError } from './classify.js';
 import { engine } from './engine.js';
+import { createDatabaseFile, removeStaleCreations } from './new-database-file.js';
 import { applySandbox, SANDBOX_INSTANCE_SETTINGS, type Sandbox, sandboxKey } from './sandbox.js';
 
 /**
@@ -196,6 +197,9 @@ async function createWithLockWait(file: string, options: OpenInstanceOptions): P
         cause: error,
       });
     }
+    removeStaleCreations(file);
+    // Never half-made under its own name, whenever this process is killed.
+    if (!fs.existsSync(file)) await createDatabaseFile(file, options.settings);
   }
   const deadline = Date.now() + options.lockWaitMs;
   let delayMs = 25;
