@@ -62,10 +62,13 @@ function creationPrefix(file: string): string {
   return `.${path.basename(file)}.creating-`;
 }
 
-/** Removes the temporaries (and their `.wal`) that killed creations of `file` left beside it. */
+/**
+ * Removes the temporaries (and their `.wal`) that killed creations left in
+ * `file`'s folder: of `file`, and of any other database created there (a
+ * restore's temporary database has a name of its own each time).
+ */
 export function removeStaleCreations(file: string): void {
   const dir = path.dirname(file);
-  const prefix = creationPrefix(file);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -73,8 +76,7 @@ export function removeStaleCreations(file: string): void {
     return;
   }
   const pidOf = (name: string) => {
-    if (!name.startsWith(prefix)) return undefined;
-    const match = /^(\d+)-[0-9a-f]{8}(?:\.wal)?$/.exec(name.slice(prefix.length));
+    const match = /^\..+\.creating-(\d+)-[0-9a-f]{8}(?:\.wal)?$/.exec(name);
     return match ? Number(match[1]) : undefined;
   };
   for (const name of staleTempNames(names, pidOf)) fs.rmSync(path.join(dir, name), { force: true });

@@ -44,6 +44,19 @@ describe('a new database file', () => {
     await reader.close();
   });
 
+  it('a read-write open removes what killed creations left in its folder, of any database, but not a live one', async () => {
+    const dir = tempDir();
+    const gone = await spawnNode(['-e', 'process.stdout.write(String(process.pid))'], { cwd: dir }).done;
+    const dead = `.restored.duckdb.creating-${gone.stdout}-0badc0de`;
+    const live = `.other.duckdb.creating-${process.pid}-01234567`;
+    for (const name of [dead, `${dead}.wal`, live]) fs.writeFileSync(path.join(dir, name), 'x');
+    const pool = await Pool.open({
+      config: await testConfig({ database_path: path.join(dir, 'trading.duckdb') }),
+    });
+    await pool.close();
+    expect(others(dir).sort()).toEqual([live, 'trading.duckdb']);
+  });
+
   it.each(['before-link', 'after-link'])(
     'killed %s: no half-made file under its name, and the next open cleans up and works',
     async (killAt) => {
