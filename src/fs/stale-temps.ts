@@ -51,14 +51,18 @@ function atomicTempPid(file: string): (name: string) => number | undefined {
  * process that still runs is left alone: it may be writing it now.
  */
 export function removeStaleTemps(file: string): void {
-  const dir = path.dirname(file);
+  removeStaleIn(path.dirname(file), atomicTempPid(file));
+}
+
+/** Removes the entries of `dir` that `pidOf` names as temporaries of a process that is gone. */
+export function removeStaleIn(dir: string, pidOf: (name: string) => number | undefined): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return; // No folder: nothing to clean, and the write itself reports the problem.
   }
-  for (const name of staleTempNames(names, atomicTempPid(file))) {
+  for (const name of staleTempNames(names, pidOf)) {
     fs.rmSync(path.join(dir, name), { force: true });
   }
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { errnoOf, fsError } from '../fs/errors.js';
-import { staleTempNames } from '../fs/stale-temps.js';
+import { removeStaleIn } from '../fs/stale-temps.js';
 import { classifyDuckDbError } from './classify.js';
 import { engine } from './engine.js';
 
@@ -68,18 +68,10 @@ function creationPrefix(file: string): string {
  * restore's temporary database has a name of its own each time).
  */
 export function removeStaleCreations(file: string): void {
-  const dir = path.dirname(file);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return;
-  }
-  const pidOf = (name: string) => {
+  removeStaleIn(path.dirname(file), (name) => {
     const match = /^\..+\.creating-(\d+)-[0-9a-f]{8}(?:\.wal)?$/.exec(name);
     return match ? Number(match[1]) : undefined;
-  };
-  for (const name of staleTempNames(names, pidOf)) fs.rmSync(path.join(dir, name), { force: true });
+  });
 }
 
 function syncPath(target: string): void {
