@@ -59,6 +59,7 @@ const TRAITS: Record<ErrorCode, Traits> = {
 export type FixCode =
   | 'create-database'
   | 'check-database-path'
+  | 'not-a-database'
   | 'wait-for-lock'
   | 'replace-target'
   | 'allow-out-of-order'

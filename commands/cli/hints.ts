@@ -11,6 +11,8 @@ type FixCode = NonNullable<TradeDbError['fix']>;
 export const CLI_HINTS: Record<FixCode, string> = {
   'create-database': 'run `tradedb init` or `tradedb migrate up` to create it, or check --database',
   'check-database-path': 'check --database or database_path',
+  'not-a-database':
+    'check --database or database_path; if it is the database, restore a backup (tradedb backup list); an empty file holds nothing and can be removed',
   'wait-for-lock': 'wait for that process to finish, or retry with --wait 30s',
   'replace-target':
     'add --force to replace it (the old one is kept as <name>.pre-restore-<time> unless --no-keep)',

@@ -41,6 +41,15 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
       hint: 'the file was written by a newer DuckDB; open it with a newer tradedb',
     });
   }
+  const notDatabase = /The file "([^"]+)" exists, but it is not a valid DuckDB database file/.exec(message);
+  if (notDatabase) {
+    // As backup says of such a file (exit 65), not DuckDB's I/O wording (74): the file is not what it should be.
+    return new IntegrityError(`${notDatabase[1]} is not a DuckDB database`, {
+      cause: error,
+      hint: 'check database_path; if it is the database, restore it from a backup (an empty file holds nothing and can be removed)',
+      fix: 'not-a-database',
+    });
+  }
   if (/No space left on device|disk is full|Could not write file.*space/i.test(message)) {
     // Name the file that did not fit (a Parquet file, a backup) rather than the database, when DuckDB does.
     const file = /Could not write file "([^"]+)"/.exec(message)?.[1];

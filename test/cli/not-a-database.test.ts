@@ -21,3 +21,26 @@ describe('tradedb backup of a file that is not a database', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(content);
   });
 });
+
+/**
+ * Any other command on such a file says the same (exit 65, naming the file)
+ * rather than DuckDB's I/O wording (74), and changes nothing: an empty file
+ * is what a command killed while DuckDB created the database used to leave.
+ */
+describe('commands on a database path that holds no database', () => {
+  it.each([
+    [['query', 'orders'], ''],
+    [['migrate', 'up'], ''],
+    [['stats', '--json'], 'hello, not a database\n'],
+  ])('%j exits 65 naming the file, with what to do, and leaves it as it was', async (args, content) => {
+    const dir = tempDir('tradedb-not-db-');
+    const file = path.join(dir, 'trading.duckdb');
+    fs.writeFileSync(file, content);
+    const result = await cli([...args, '--database', file], { cwd: dir });
+    expect(result.code, result.stderr).toBe(65);
+    expect(result.stderr).toContain(`${file} is not a DuckDB database`);
+    expect(result.stderr).toContain('restore a backup');
+    expect(fs.readFileSync(file, 'utf8')).toBe(content);
+    expect(fs.readdirSync(dir)).toEqual(['trading.duckdb']);
+  });
+});
