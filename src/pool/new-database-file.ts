@@ -30,7 +30,9 @@ export async function createDatabaseFile(file: string, settings: Record<string, 
     try {
       (await engine().DuckDBInstance.create(temp, settings)).closeSync();
     } catch (error) {
-      throw classifyDuckDbError(error, { databasePath: file });
+      // DuckDB names the file it was creating: the operator knows it by its own name.
+      const message = (error instanceof Error ? error.message : String(error)).replaceAll(temp, file);
+      throw classifyDuckDbError(new Error(message, { cause: error }), { databasePath: file });
     }
     try {
       syncPath(temp);

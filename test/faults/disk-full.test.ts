@@ -178,4 +178,16 @@ describe('a full disk', () => {
     expect(result.code, result.stderr).toBe(74);
     expect(await digest(ws.database)).toEqual(before);
   });
+  // A new database is created under a temporary name and linked in whole: a full disk leaves neither.
+  it('migrate up creating a database on a full file system: exit 74 naming it, nothing left there', async (context) => {
+    const dir = tempDir('tradedb-disk-full-');
+    const small = smallFileSystem(path.join(dir, 'small'), '1m', context);
+    fs.writeFileSync(path.join(small, 'filler'), Buffer.alloc(1024 * 1024 - 4096));
+    const database = path.join(small, 'new.duckdb');
+    const result = await cli(['migrate', 'up', '--database', database], { cwd: dir });
+    expect(result.code, result.stderr).toBe(74);
+    expect(result.stderr).toContain(database);
+    expect(result.stderr).not.toContain('.creating-');
+    expect(fs.readdirSync(small)).toEqual(['filler']);
+  });
 });
