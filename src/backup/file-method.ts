@@ -88,13 +88,10 @@ export async function copyOpenPool(
   const target = targetIn(options);
   // Started, and waited for, before the writes are held: they then wait for the copy alone.
   let ready = started ?? (options.copyInChild ? startChildCopier(source, target) : undefined);
-  // A copier that cannot start (a runtime that is not node) leaves the copy to this process: slower,
-  // but through the instance's own descriptor, so the lock holds (lock-keeping-fs.ts).
+  // A copier that cannot start (a runtime that is not node) has ended itself and leaves the copy to
+  // this process: slower, but through the instance's own descriptor, so the lock holds (lock-keeping-fs.ts).
   const inChild = ready !== undefined && (await ready.ready);
-  if (!inChild) {
-    ready?.dispose();
-    ready = undefined;
-  }
+  if (!inChild) ready = undefined;
   const copyOnce = async (total: number): Promise<CopyMade> => {
     if (!inChild) {
       const hashed = await copyWithHash(fs, source, target, signal, (done) =>
