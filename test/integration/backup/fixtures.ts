@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Pool, type TradeDbConfig } from '../../../src/index.js';
-import { spawnScript, waitFor } from '../../helpers/bin.js';
+import { spawnNode, waitFor } from '../../helpers/bin.js';
 import { testConfig } from '../../helpers/config.js';
 import { applySchema } from '../../helpers/schema.js';
 import { tempDir, workerDir } from '../../helpers/temp.js';
@@ -179,22 +179,35 @@ const DUCKDB_URL = pathToFileURL(createRequire(import.meta.url).resolve('@duckdb
 /**
  * Another process commits `sql` to the database and is killed with SIGKILL
  * before it can checkpoint: the rows are left in `<db>.wal` only.
+ *
+ * The writer keeps its instance reachable: a DuckDB instance that is
+ * garbage-collected closes its database, and closing checkpoints and removes
+ * the `.wal` (how this fixture once failed under load). It collects garbage
+ * itself before it reports, so a writer that lost its instance fails here
+ * every time, not now and then.
  */
 export async function commitAndKill(file: string, sql: string, cwd: string): Promise<void> {
-  const writer = spawnScript(
-    `const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
+  const source = `const { DuckDBInstance } = await import(${JSON.stringify(DUCKDB_URL)});
      const instance = await DuckDBInstance.create(${JSON.stringify(file)});
      const connection = await instance.connect();
+     globalThis.heldUntilKilled = { instance, connection };
      // No automatic checkpoint may fold the commit into the main file: the callers need it only in the .wal.
      await connection.run("SET checkpoint_threshold = '1TB'");
      await connection.run('SET debug_skip_checkpoint_on_commit = true');
      await connection.run(${JSON.stringify(sql)});
-     // Said by the writer itself: a .wal missing here is DuckDB's doing, missing only later is another's.
+     // Once this module's code has run, nothing but that global holds the instance: collect then,
+     // and let the finalizers run (a turn of the event loop) before looking at the .wal.
      const { existsSync } = await import('node:fs');
-     process.stdout.write('committed, .wal ' + (existsSync(${JSON.stringify(`${file}.wal`)}) ? 'there' : 'missing') + '\\n');
-     setInterval(() => {}, 1000);`,
-    { cwd },
-  );
+     setTimeout(() => {
+       globalThis.gc();
+       setTimeout(() => {
+         // Said by the writer itself: a .wal missing here is DuckDB's doing, missing only later is another's.
+         const wal = existsSync(${JSON.stringify(`${file}.wal`)}) ? 'there' : 'missing';
+         process.stdout.write('committed, .wal ' + wal + '\\n');
+       }, 50);
+     }, 0);
+     setInterval(() => {}, 1000);`;
+  const writer = spawnNode(['--expose-gc', '--input-type=module', '-e', source], { cwd });
   await waitFor(
     () => writer.output().stdout.includes('committed') || writer.child.exitCode !== null,
     20_000,
