@@ -91,6 +91,11 @@ export async function dayFingerprints(
 ): Promise<Map<string, DayFingerprint>> {
   const result = new Map<string, DayFingerprint>();
   if (days.length === 0) return result;
+  if (days.length === 1) {
+    const print = await oneDayFingerprint(session, spec, columns, days[0]!);
+    if (print) result.set(print.date, print);
+    return result;
+  }
   const range = spanOf(spec, days)!;
   const rows = await session.all<FingerprintRow>(
     perDaySql(spec, rowHashExpression(columns), range),
@@ -105,6 +110,32 @@ export async function dayFingerprints(
     result.set(row.day, { ...toStats(row), fingerprint: fingerprintText(row) });
   }
   return result;
+}
+
+/**
+ * One day's fingerprint as an ungrouped aggregate over its time range: no
+ * day computed per row, no hash table. The same digest as the grouped query
+ * for half its CPU (seven 143k-row days fingerprinted at once on 2 cores:
+ * 27-41 ms of CPU against 63-80), which counts when an export's lanes each
+ * COPY one day. Many small days cost more as one query each than grouped.
+ */
+async function oneDayFingerprint(
+  session: Session,
+  spec: PartitionedTableSpec,
+  columns: readonly TableColumn[],
+  day: string,
+): Promise<DayFingerprint | undefined> {
+  const time = quoteIdent(spec.timeColumn);
+  const [row] = await session.all<Omit<FingerprintRow, 'day'>>(
+    `SELECT count(*) AS rows, min(${time}) AS min_time, max(${time}) AS max_time,
+            epoch_us(min(${time})) AS min_us, epoch_us(max(${time})) AS max_us, ${rowHashExpression(columns)} AS digest
+     FROM ${quoteIdent(spec.table)} WHERE ${dayFilter(spec, day)}`,
+    undefined,
+    { table: spec.table },
+  );
+  if (row === undefined || row.rows === 0n) return undefined;
+  const print = { ...row, day };
+  return { ...toStats(print), fingerprint: fingerprintText(print) };
 }
 
 /** The fingerprint of one day, or undefined when it has no rows. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchesOf } from '../../src/partitioning/export-batch.js';
+import { batchesOf, inLanes } from '../../src/partitioning/export-batch.js';
 
 const days = (...rows: number[]) => rows.map((count, index) => ({ date: `d${index}`, rows: count }));
 const dates = (batches: Array<Array<{ date: string }>>) =>
@@ -21,5 +21,19 @@ describe('batchesOf: the batches export-partitions writes a table in', () => {
 
   it('has no batch for no days', () => {
     expect(batchesOf([], 10, 100)).toEqual([]);
+  });
+});
+
+describe('inLanes: the lanes a batch COPYs its days in', () => {
+  it('uses every lane it can, runs of consecutive days that differ by at most one', () => {
+    const seven = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+    expect(inLanes(seven, 6)).toEqual([['a', 'b'], ['c'], ['d'], ['e'], ['f'], ['g']]);
+    expect(inLanes(seven, 8)).toEqual([['a'], ['b'], ['c'], ['d'], ['e'], ['f'], ['g'], []]);
+    expect(inLanes(seven, 3)).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+      ['f', 'g'],
+    ]);
+    expect(inLanes([], 2)).toEqual([[], []]);
   });
 });
