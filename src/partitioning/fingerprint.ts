@@ -80,8 +80,9 @@ function spanOf(spec: PartitionedTableSpec, days: readonly string[]): string | u
 
 /**
  * Fingerprints of the given days (those that have rows), in one scan of the
- * range they span. Hashing every column costs a full read, so discovery asks
- * only for days that have an export to compare with.
+ * range they span (a single day: one ungrouped query, below). Hashing every
+ * column costs a full read, so discovery asks only for days that have an
+ * export to compare with.
  */
 export async function dayFingerprints(
   session: Session,
