@@ -86,12 +86,13 @@ export async function copyOpenPool(
   const { fs, signal } = options;
   const source = pool.file;
   const target = targetIn(options);
-  // Started, and waited for, before the writes are held: they then wait for the copy alone.
-  let ready = started ?? (options.copyInChild ? startChildCopier(source, target) : undefined);
+  // A copier started, and waited for, before the writes are held (they then wait for the copy
+  // alone), until a copy takes it; a retried copy starts another.
+  let spare = started ?? (options.copyInChild ? startChildCopier(source, target) : undefined);
   // A copier that cannot start (a runtime that is not node) has ended itself and leaves the copy to
   // this process: slower, but through the instance's own descriptor, so the lock holds (lock-keeping-fs.ts).
-  const inChild = ready !== undefined && (await ready.ready);
-  if (!inChild) ready = undefined;
+  const inChild = spare !== undefined && (await spare.ready);
+  if (!inChild) spare = undefined;
   const copyOnce = async (total: number): Promise<CopyMade> => {
     if (!inChild) {
       const hashed = await copyWithHash(fs, source, target, signal, (done) =>
@@ -99,8 +100,8 @@ export async function copyOpenPool(
       );
       return { finish: async () => hashed, abandon: () => {} };
     }
-    const copier = ready ?? startChildCopier(source, target);
-    ready = undefined;
+    const copier = spare ?? startChildCopier(source, target);
+    spare = undefined;
     const finish = await copier.copy(signal);
     options.onProgress?.({ phase: 'copy', done: total, total });
     return {
@@ -123,7 +124,7 @@ export async function copyOpenPool(
     };
   } finally {
     made?.abandon();
-    ready?.dispose();
+    spare?.dispose();
   }
 }
 

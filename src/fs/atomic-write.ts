@@ -20,7 +20,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
       fs.closeSync(fd);
     }
     fs.renameSync(temp, file);
-    fsyncDirectory(dir);
+    fsyncPath(dir);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
@@ -31,9 +31,9 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
 }
 
-/** Makes a rename in the folder durable. */
-export function fsyncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
+/** Flushes a file to disk, or a folder's entries (which makes a rename or a link in it durable). */
+export function fsyncPath(target: string): void {
+  const fd = fs.openSync(target, 'r');
   try {
     fs.fsyncSync(fd);
   } finally {

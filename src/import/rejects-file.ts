@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { IoError } from '../errors.js';
-import { fsyncDirectory } from '../fs/atomic-write.js';
+import { fsyncPath } from '../fs/atomic-write.js';
 import { removeStaleTemps } from '../fs/stale-temps.js';
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled; CRLF line ends. */
@@ -37,7 +37,7 @@ export async function writeCsvFile(
       await handle.close();
     }
     await fs.promises.rename(temp, file);
-    fsyncDirectory(path.dirname(file));
+    fsyncPath(path.dirname(file));
   } catch (error) {
     await fs.promises.rm(temp, { force: true });
     if (error instanceof IoError) throw error;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fsyncPath } from '../fs/atomic-write.js';
 import { errnoOf, fsError } from '../fs/errors.js';
 import { removeStaleIn } from '../fs/stale-temps.js';
 import { classifyDuckDbError } from './classify.js';
@@ -35,9 +36,9 @@ export async function createDatabaseFile(file: string, settings: Record<string, 
       throw classifyDuckDbError(new Error(message, { cause: error }), { databasePath: file });
     }
     try {
-      syncPath(temp);
+      fsyncPath(temp);
       link(temp, file);
-      syncPath(path.dirname(file));
+      fsyncPath(path.dirname(file));
     } catch (error) {
       throw fsError(error, 'creating the database', file, { missing: 'io' });
     }
@@ -74,13 +75,4 @@ export function removeStaleCreations(file: string): void {
     const match = /^\..+\.creating-(\d+)-[0-9a-f]{8}(?:\.wal)?$/.exec(name);
     return match ? Number(match[1]) : undefined;
   });
-}
-
-function syncPath(target: string): void {
-  const fd = fs.openSync(target, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
