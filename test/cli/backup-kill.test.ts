@@ -4,6 +4,7 @@ import { backup, listBackups, verifyBackup } from '../../src/admin.js';
 import { Pool, type TradeDbConfig } from '../../src/index.js';
 import { type Finished, spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
+import { killBetweenSystemCalls } from '../helpers/kill.js';
 import {
   addRows,
   backupFolders,
@@ -39,7 +40,7 @@ async function killAfter(
     `step ${step}`,
   );
   expect(run.output().stderr).toContain(`paused after ${step}`);
-  run.child.kill('SIGKILL');
+  await killBetweenSystemCalls(run.child);
   const done = await run.done;
   expect(done.signal).toBe('SIGKILL');
   return done;
@@ -54,7 +55,7 @@ async function killAt(
 ): Promise<Finished> {
   const run = spawnBin(args, { cwd, env });
   await new Promise((resolve) => setTimeout(resolve, ms));
-  run.child.kill('SIGKILL');
+  await killBetweenSystemCalls(run.child);
   const done = await run.done;
   // Killed (or, on a fast run, finished): never crashed on its own, which a broken build would.
   expect(done.stderr).toBe('');

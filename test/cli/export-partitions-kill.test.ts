@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnBin, waitFor } from '../helpers/bin.js';
 import { cli } from '../helpers/cli.js';
+import { killBetweenSystemCalls } from '../helpers/kill.js';
 import {
   type CliDatabase,
   cliDatabase,
@@ -90,7 +91,7 @@ describe('export-partitions killed with SIGKILL', () => {
         30_000,
         `pause at ${step}`,
       );
-      run.child.kill('SIGKILL');
+      await killBetweenSystemCalls(run.child);
       const finished = await run.done;
       expect(finished.signal).toBe('SIGKILL');
 
@@ -111,7 +112,7 @@ describe('export-partitions killed with SIGKILL', () => {
     const db = await staleExport();
     const run = spawnBin(['export-partitions'], { cwd: db.dir, env: db.env });
     await waitFor(() => run.output().stderr.includes('export: 1/'), 30_000, 'the first progress line');
-    run.child.kill('SIGKILL');
+    await killBetweenSystemCalls(run.child);
     await run.done;
     expect([OLD.cold, NEW.cold]).toContain(await visibleRows(db, 6));
     expect([OLD.warm, NEW.warm]).toContain(await visibleRows(db, 3));

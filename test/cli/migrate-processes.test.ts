@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MigrationRunner, Pool } from '../../src/index.js';
 import { spawnBin } from '../helpers/bin.js';
 import { testConfig } from '../helpers/config.js';
+import { killBetweenSystemCalls } from '../helpers/kill.js';
 import { copyMigrations, writeMigration } from '../helpers/migrations.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -69,7 +70,7 @@ describe('migrate across processes', () => {
       const database = path.join(cwd, `killed-${attempt}.duckdb`);
       const run = spawnBin(['migrate', 'up', '--database', database, '--migrations-dir', dir], { cwd });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
-      run.child.kill('SIGKILL');
+      await killBetweenSystemCalls(run.child);
       await run.done;
       // Killed before the file was created: nothing to check yet. Otherwise it must open.
       const after = fs.existsSync(database) ? await ledger(database, dir) : undefined;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Prng } from '../../src/seed/prng.js';
 import { type Finished, ROOT, spawnBin, waitFor } from '../helpers/bin.js';
+import { killBetweenSystemCalls } from '../helpers/kill.js';
 import { kindOf } from './fixtures/crash-kinds.mjs';
 
 export { kindOf };
@@ -18,6 +19,9 @@ export { kindOf };
  * - `step`: the command's own test hook (TRADEDB_TEST_PAUSE_AFTER,
  *   TRADEDB_TEST_EXPORT_PAUSE) pauses it at a named step, and the harness kills it there;
  * - `time`: the harness kills it a random time after it opened the database;
+ *   it stops the child first and kills it between system calls, as it does at
+ *   a step (killBetweenSystemCalls: a kill inside a write(2) tears it, and
+ *   DuckDB cannot survive a torn write of its metadata; README, "What a crash can do");
  * - none of the above lands when a run finishes first: then it is checked as a finished run.
  *
  * How many: every named step once, one crash point of every kind of
@@ -418,7 +422,7 @@ export async function killAt(
       60_000,
       `${testCase.name}: step marker "${point.marker}"`,
     );
-    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await killBetweenSystemCalls(run.child);
   } else if (point.kind === 'time') {
     await waitFor(
       () => run.output().stderr.includes('tradedb-crash: opened') || run.child.exitCode !== null,
@@ -426,7 +430,7 @@ export async function killAt(
       `${testCase.name}: the database being opened`,
     );
     await new Promise((resolve) => setTimeout(resolve, point.afterOpenMs));
-    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    await killBetweenSystemCalls(run.child);
   }
   const finished: Finished = await run.done;
   const killed = finished.signal === 'SIGKILL';

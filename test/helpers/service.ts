@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { type Finished, ROOT, type Spawned, spawnNode, waitFor } from './bin.js';
 import { atFileEnd } from './cleanup.js';
+import { killBetweenSystemCalls } from './kill.js';
 
 const SERVICE = path.join(ROOT, 'dist', 'examples', 'service.js');
 const THREADPOOL = path.join(ROOT, 'bin', 'threadpool-preload.cjs');
@@ -60,6 +61,9 @@ export async function startService(
     pid: Number(ready[1]),
     socket: ready[3]!,
     stop: () => signal('SIGTERM'),
-    kill: () => signal('SIGKILL'),
+    kill: async () => {
+      await killBetweenSystemCalls(run.child);
+      return run.done;
+    },
   };
 }
