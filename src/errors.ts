@@ -60,6 +60,7 @@ export type FixCode =
   | 'create-database'
   | 'check-database-path'
   | 'not-a-database'
+  | 'restore-damaged'
   | 'wait-for-lock'
   | 'replace-target'
   | 'allow-out-of-order'

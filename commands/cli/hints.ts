@@ -13,6 +13,8 @@ export const CLI_HINTS: Record<FixCode, string> = {
   'check-database-path': 'check --database or database_path',
   'not-a-database':
     'check --database or database_path; if it is the database, restore a backup (tradedb backup list); an empty file holds nothing and can be removed',
+  'restore-damaged':
+    'it cannot be repaired in place: restore the newest backup with `tradedb restore latest --force --yes` (the damaged file is kept as <name>.pre-restore-<time>); `tradedb backup list` shows the backups',
   'wait-for-lock': 'wait for that process to finish, or retry with --wait 30s',
   'replace-target':
     'add --force to replace it (the old one is kept as <name>.pre-restore-<time> unless --no-keep)',

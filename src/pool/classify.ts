@@ -50,6 +50,19 @@ export function classifyDuckDbError(error: unknown, context: { databasePath?: st
       fix: 'not-a-database',
     });
   }
+  if (/Corrupt database file: computed checksum/.test(message)) {
+    // A block that fails its checksum: a torn write (a kill or power cut while DuckDB rewrote a
+    // metadata block in place during a checkpoint) or a damaged disk. Data, not I/O: nothing
+    // retried or repaired here brings it back; a backup does.
+    return new IntegrityError(
+      `${context.databasePath ?? 'the database file'} is damaged: ${firstLine(message).replace(/^IO Error: /, '')}`,
+      {
+        cause: error,
+        hint: "it cannot be repaired in place: restore the newest backup (restore({ backup: 'latest', force: true }), which keeps the damaged file beside it)",
+        fix: 'restore-damaged',
+      },
+    );
+  }
   if (/No space left on device|disk is full|Could not write file.*space/i.test(message)) {
     // Name the file that did not fit (a Parquet file, a backup) rather than the database, when DuckDB does.
     const file = /Could not write file "([^"]+)"/.exec(message)?.[1];
