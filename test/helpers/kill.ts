@@ -40,7 +40,8 @@ function everyThreadStopped(pid: number): boolean {
     try {
       // The state is the field after the command name, which is in parentheses and may hold spaces.
       const stat = fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      return /^[tTZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+      const state = stat[stat.lastIndexOf(')') + 2];
+      return state !== undefined && 'tTZX'.includes(state);
     } catch {
       return true;
     }
